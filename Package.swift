@@ -1,0 +1,55 @@
+// swift-tools-version: 6.2
+import CompilerPluginSupport
+import PackageDescription
+
+let package = Package(
+    name: "NanoServices",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "NanoServices", targets: ["NanoServices"]),
+        .executable(name: "nano-demo", targets: ["NanoDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/pointfreeco/swift-macro-testing", from: "0.7.0"),
+    ],
+    targets: [
+        // Linux primitives the runtime needs and Swift cannot reach directly:
+        // futex park/unpark, gettid, a CPU pause hint, thread-local slots.
+        .target(name: "CNanoServicesShims"),
+        // The compiler plug-in that expands `@NanoService`.
+        .macro(
+            name: "NanoServicesMacros",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ]
+        ),
+        // The library users import: macro declarations and the runtime.
+        .target(
+            name: "NanoServices",
+            dependencies: [
+                "CNanoServicesShims",
+                "NanoServicesMacros",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "NanoDemo", dependencies: ["NanoServices"]),
+        .testTarget(
+            name: "NanoServicesTests",
+            dependencies: ["NanoServices"]
+        ),
+        .testTarget(
+            name: "NanoServicesMacrosTests",
+            dependencies: [
+                "NanoServicesMacros",
+                .product(name: "MacroTesting", package: "swift-macro-testing"),
+                .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,90 @@
+// Low-level primitives for the NanoServices runtime.
+//
+// Everything here is tiny and `static inline` so that the Swift optimizer can
+// inline it into the mailbox and call hot paths. Linux uses futexes directly;
+// other platforms fall back to a short sleep loop (correct, slower) until a
+// native parking primitive is wired in.
+#ifndef C_NANO_SERVICES_SHIMS_H
+#define C_NANO_SERVICES_SHIMS_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: - Atomics on plain 32-bit words (used for futex words).
+
+static inline uint32_t nano_atomic_load_acquire(const uint32_t *word) {
+    return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+}
+
+static inline void nano_atomic_store_release(uint32_t *word, uint32_t value) {
+    __atomic_store_n(word, value, __ATOMIC_RELEASE);
+}
+
+static inline uint32_t nano_atomic_exchange(uint32_t *word, uint32_t value) {
+    return __atomic_exchange_n(word, value, __ATOMIC_ACQ_REL);
+}
+
+static inline bool nano_atomic_compare_exchange(uint32_t *word, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(word, &expected, desired, false,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+// MARK: - CPU and scheduler hints.
+
+static inline void nano_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// Gives the CPU to another runnable thread (sched_yield).
+void nano_thread_yield(void);
+
+// MARK: - Futex (Linux) or an equivalent wait on a 32-bit word.
+
+/// Blocks while `*word == expected`, at most `timeout_ns` nanoseconds (< 0: no limit).
+/// Returns 0 when woken or when the value differed, 1 on timeout. Spurious
+/// returns are possible: callers re-check their condition in a loop.
+int nano_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
+
+/// Wakes up to `count` threads blocked in `nano_futex_wait` on `word`.
+void nano_futex_wake(uint32_t *word, int32_t count);
+
+// MARK: - Threads.
+
+/// The kernel thread id (gettid), as shown in /proc/<pid>/task.
+int64_t nano_thread_id(void);
+
+/// Number of threads of this process (entries in /proc/self/task), or -1.
+int64_t nano_process_thread_count(void);
+
+/// Starts a detached thread running `body(context)` with the given stack size
+/// (0: the system default) and name (truncated to 15 bytes on Linux).
+/// Returns 0 on success or an errno value.
+int nano_thread_start(void (*body)(void *), void *context, uint64_t stack_size, const char *name);
+
+/// A per-thread parking word, allocated on first use and freed when the thread ends.
+uint32_t *nano_thread_parking_word(void);
+
+/// A per-thread pointer slot the runtime uses to know which service (if any)
+/// the current thread runs. Plain thread-local storage: no retain, no cleanup.
+void *nano_current_service(void);
+void nano_set_current_service(void *service);
+
+/// Monotonic clock in nanoseconds.
+uint64_t nano_monotonic_ns(void);
+
+/// Peak resident set size of the process in KiB (VmHWM), or -1.
+int64_t nano_peak_rss_kib(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

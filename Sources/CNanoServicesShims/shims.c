@@ -1,0 +1,169 @@
+#define _GNU_SOURCE
+#include "CNanoServicesShims.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
+
+void nano_thread_yield(void) { sched_yield(); }
+
+#ifdef __linux__
+int nano_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
+    struct timespec ts;
+    struct timespec *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000LL);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000LL);
+        tsp = &ts;
+    }
+    long r = syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, tsp, NULL, 0);
+    if (r == -1 && errno == ETIMEDOUT) return 1;
+    return 0;
+}
+
+void nano_futex_wake(uint32_t *word, int32_t count) {
+    syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
+}
+
+int64_t nano_thread_id(void) { return (int64_t)syscall(SYS_gettid); }
+#else
+int nano_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
+    // Portable fallback: poll with short sleeps. Correct, not fast.
+    int64_t waited = 0;
+    while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == expected) {
+        if (timeout_ns >= 0 && waited >= timeout_ns) return 1;
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+        waited += 50000;
+    }
+    return 0;
+}
+
+void nano_futex_wake(uint32_t *word, int32_t count) { (void)word; (void)count; }
+
+int64_t nano_thread_id(void) {
+    uint64_t tid = 0;
+#ifdef __APPLE__
+    pthread_threadid_np(NULL, &tid);
+#endif
+    return (int64_t)tid;
+}
+#endif
+
+int64_t nano_process_thread_count(void) {
+    DIR *dir = opendir("/proc/self/task");
+    if (!dir) return -1;
+    int64_t count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] != '.') count++;
+    }
+    closedir(dir);
+    return count;
+}
+
+struct nano_thread_start_context {
+    void (*body)(void *);
+    void *context;
+    char name[16];
+};
+
+static void *nano_thread_trampoline(void *raw) {
+    struct nano_thread_start_context start = *(struct nano_thread_start_context *)raw;
+    free(raw);
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), start.name);
+#elif defined(__APPLE__)
+    pthread_setname_np(start.name);
+#endif
+    start.body(start.context);
+    return NULL;
+}
+
+int nano_thread_start(void (*body)(void *), void *context, uint64_t stack_size, const char *name) {
+    struct nano_thread_start_context *start = malloc(sizeof *start);
+    if (!start) return ENOMEM;
+    start->body = body;
+    start->context = context;
+    strncpy(start->name, name ? name : "nano-service", sizeof start->name - 1);
+    start->name[sizeof start->name - 1] = '\0';
+
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (stack_size > 0) {
+        long page = sysconf(_SC_PAGESIZE);
+        uint64_t rounded = (stack_size + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+        if (rounded < (uint64_t)PTHREAD_STACK_MIN) rounded = (uint64_t)PTHREAD_STACK_MIN;
+        int rc = pthread_attr_setstacksize(&attributes, (size_t)rounded);
+        if (rc != 0) {
+            pthread_attr_destroy(&attributes);
+            free(start);
+            return rc;
+        }
+    }
+    pthread_t thread;
+    int rc = pthread_create(&thread, &attributes, nano_thread_trampoline, start);
+    pthread_attr_destroy(&attributes);
+    if (rc != 0) free(start);
+    return rc;
+}
+
+// MARK: - Thread-local state.
+
+static pthread_key_t nano_parking_key;
+static pthread_once_t nano_parking_once = PTHREAD_ONCE_INIT;
+static __thread uint32_t *nano_parking_word_cache = NULL;
+static __thread void *nano_current_service_slot = NULL;
+
+static void nano_parking_word_free(void *word) { free(word); }
+static void nano_parking_key_create(void) { pthread_key_create(&nano_parking_key, nano_parking_word_free); }
+
+uint32_t *nano_thread_parking_word(void) {
+    uint32_t *word = nano_parking_word_cache;
+    if (word) return word;
+    pthread_once(&nano_parking_once, nano_parking_key_create);
+    // Own cache line: the word is written by other threads when they wake us.
+    void *memory = NULL;
+    if (posix_memalign(&memory, 64, 64) != 0) abort();
+    memset(memory, 0, 64);
+    word = (uint32_t *)memory;
+    pthread_setspecific(nano_parking_key, word);
+    nano_parking_word_cache = word;
+    return word;
+}
+
+void *nano_current_service(void) { return nano_current_service_slot; }
+void nano_set_current_service(void *service) { nano_current_service_slot = service; }
+
+uint64_t nano_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int64_t nano_peak_rss_kib(void) {
+    FILE *file = fopen("/proc/self/status", "r");
+    if (!file) return -1;
+    char line[256];
+    int64_t value = -1;
+    while (fgets(line, sizeof line, file)) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            value = strtoll(line + 6, NULL, 10);
+            break;
+        }
+    }
+    fclose(file);
+    return value;
+}

@@ -1,0 +1,151 @@
+import CNanoServicesShims
+import Synchronization
+
+/// The one-shot slot a call's answer travels back in. Generated code creates none itself:
+/// the runtime allocates one per call and the generated message enum carries it to the
+/// service's thread, which fills it with ``_succeed(_:)`` or ``_fail(_:)``.
+///
+/// The caller either spins and then parks its thread (synchronous call) or suspends its
+/// task (asynchronous call). A four-state atomic decides who was first, so the answer is
+/// delivered exactly once and never lost:
+///
+/// | state | meaning |
+/// |---|---|
+/// | `pending` | no answer yet, no waiter registered |
+/// | `ready` | the answer is in `result` |
+/// | `waiting` | the caller registered `waiter` and sleeps |
+/// | `abandoned` | the caller gave up (timeout); the answer will be dropped |
+///
+/// Thread safety: `result` is written by the service before it publishes `ready` (release)
+/// and read by the caller after it observes `ready` (acquire). `waiter` is written by the
+/// caller before it publishes `waiting` and read by the service after it observes `waiting`.
+public final class _Reply<Value>: @unchecked Sendable {
+    @usableFromInline
+    enum Waiter {
+        case none
+        case thread(UnsafeMutablePointer<UInt32>)
+        case task(UnsafeContinuation<Value, any Error>)
+    }
+
+    @inlinable static var pending: UInt32 { 0 }
+    @inlinable static var ready: UInt32 { 1 }
+    @inlinable static var waiting: UInt32 { 2 }
+    @inlinable static var abandoned: UInt32 { 3 }
+    /// The longest an async caller spins before suspending: 10 µs.
+    @inlinable static var asyncSpinLimit: Int64 { 10_000 }
+
+    @usableFromInline let state = Atomic<UInt32>(0)
+    @usableFromInline var result: Result<Value, any Error>?
+    @usableFromInline var waiter: Waiter = .none
+
+    /// A fresh slot. Generated code creates one per call and passes it with the message.
+    @inlinable
+    public init() {}
+
+    // MARK: Service side (generated code)
+
+    /// Delivers the method's result to the caller. Service thread; never blocks.
+    @inlinable
+    public func _succeed(_ value: consuming sending Value) {
+        complete(.success(consume value))
+    }
+
+    /// Delivers an error (the method's own, or a ``ServiceError``) to the caller.
+    @inlinable
+    public func _fail(_ error: any Error) {
+        complete(.failure(error))
+    }
+
+    @inlinable
+    func complete(_ outcome: consuming sending Result<Value, any Error>) {
+        // `consume`: no reference may stay on this thread once the caller can see the value,
+        // or the caller's first mutation of a moved buffer would copy it.
+        result = consume outcome
+        switch state.exchange(Self.ready, ordering: .acquiringAndReleasing) {
+        case Self.waiting:
+            switch waiter {
+            case .thread(let word):
+                ThreadParker.unpark(word)
+            case .task(let continuation):
+                waiter = .none
+                nonisolated(unsafe) let outcome = result.take()!
+                continuation.resume(with: outcome)
+            case .none:
+                preconditionFailure("NanoServices: a caller was waiting without a waiter")
+            }
+        case Self.abandoned:
+            result = nil // the caller timed out; drop the late answer here, on the service thread
+        default:
+            break
+        }
+    }
+
+    // MARK: Caller side
+
+    /// Whether the answer is there. Acquire: `result` may be read after `true`.
+    @inlinable @inline(__always)
+    var isReady: Bool { state.load(ordering: .acquiring) == Self.ready }
+
+    @inlinable
+    func takeResult() throws -> sending Value {
+        nonisolated(unsafe) let outcome = result.take()!
+        return try outcome.get()
+    }
+
+    /// Blocks the calling thread until the answer arrives: spins up to `spinNanoseconds`,
+    /// then parks. With a `deadline` (monotonic nanoseconds), gives up at that instant and
+    /// returns `nil`; the late answer is then dropped by the service.
+    @inlinable
+    func waitBlocking(spinNanoseconds: Int64, deadline: UInt64? = nil) throws -> sending Value? {
+        var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
+        while !isReady {
+            if let deadline, nano_monotonic_ns() >= deadline { break }
+            if !spinner.spin() { break }
+        }
+        if isReady { return try takeResult() }
+
+        let word = ThreadParker.current
+        waiter = .thread(word)
+        guard state.compareExchange(
+            expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
+        ).exchanged else {
+            return try takeResult() // answered meanwhile; nobody will unpark us
+        }
+        guard let deadline else {
+            ThreadParker.park(word)
+            return try takeResult()
+        }
+        if ThreadParker.park(word, until: deadline) {
+            return try takeResult()
+        }
+        if state.compareExchange(
+            expected: Self.waiting, desired: Self.abandoned, ordering: .acquiringAndReleasing
+        ).exchanged {
+            return nil
+        }
+        // The answer won the race and its sender is about to unpark us: take the token.
+        ThreadParker.park(word)
+        return try takeResult()
+    }
+
+    /// Suspends the calling task until the answer arrives. Blocks no thread.
+    @inlinable
+    func wait(spinNanoseconds: Int64) async throws -> sending Value {
+        // A short spin first: an answer within a few microseconds is far cheaper to wait for
+        // than a suspension plus a resumption through the global executor. Bounded, so the
+        // cooperative thread is never held for long.
+        var spinner = SpinWait(budgetNanoseconds: min(spinNanoseconds, Self.asyncSpinLimit))
+        while !isReady && spinner.spin() {}
+        if isReady { return try takeResult() }
+        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
+            waiter = .task(continuation)
+            if !state.compareExchange(
+                expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
+            ).exchanged {
+                waiter = .none
+                nonisolated(unsafe) let outcome = result.take()!
+                continuation.resume(with: outcome)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The error a service handle throws when a message cannot be delivered or answered.
+///
+/// A call on a handle throws either the service method's own error, unchanged, or a
+/// `ServiceError` that says why the runtime could not complete it. Switch on ``code``:
+///
+/// ```swift
+/// do {
+///     let total = try counter.current()
+/// } catch let error as ServiceError where error.code == .stopped {
+///     // the service was stopped before it could answer
+/// }
+/// ```
+public struct ServiceError: Error, CustomStringConvertible, Sendable {
+    /// Why the runtime failed a message. Extensible: new codes may be added in minor versions,
+    /// so `switch` statements over codes should keep a `default` case.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: Hashable, Sendable {
+            case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull
+        }
+
+        private let value: Value
+
+        private init(_ value: Value) { self.value = value }
+
+        /// The service has stopped (or is stopping) and will not handle the message.
+        public static let stopped = Code(.stopped)
+        /// The service's initializer failed (a failable initializer returned `nil`).
+        /// An initializer that *throws* rethrows its own error instead.
+        public static let initializerFailed = Code(.initializerFailed)
+        /// The operating system refused to start the service's thread.
+        public static let spawnFailed = Code(.spawnFailed)
+        /// The call did not get its answer within its time limit.
+        public static let timeout = Code(.timeout)
+        /// Waiting would never end: a service waiting on itself, or a cycle of waiting services.
+        public static let deadlock = Code(.deadlock)
+        /// The service's bounded mailbox is full and its policy is to fail the send.
+        public static let mailboxFull = Code(.mailboxFull)
+
+        public var description: String {
+            switch value {
+            case .stopped: "stopped"
+            case .initializerFailed: "initializerFailed"
+            case .spawnFailed: "spawnFailed"
+            case .timeout: "timeout"
+            case .deadlock: "deadlock"
+            case .mailboxFull: "mailboxFull"
+            }
+        }
+    }
+
+    /// Why the message failed.
+    public var code: Code
+    /// A human-readable explanation, suitable for logs.
+    public var message: String
+    /// The name of the service the message was for.
+    public var serviceName: String
+    /// For ``Code/deadlock``: the services in the waiting cycle, in order, first one repeated
+    /// at the end (`["A", "B", "A"]`). Empty otherwise.
+    public var cycle: [String]
+
+    public init(_ code: Code, service serviceName: String, message: String, cycle: [String] = []) {
+        self.code = code
+        self.serviceName = serviceName
+        self.message = message
+        self.cycle = cycle
+    }
+
+    public var description: String {
+        "ServiceError.\(code) (service '\(serviceName)'): \(message)"
+    }
+
+    static func stopped(_ serviceName: String) -> ServiceError {
+        ServiceError(.stopped, service: serviceName, message: "the service has stopped and will not handle the message")
+    }
+}

@@ -1,0 +1,130 @@
+import CNanoServicesShims
+import Logging
+import Synchronization
+
+/// The part of a running service that does not depend on its message type: identity,
+/// state, counters, logging and termination. Generated code sees it only as the
+/// `context` argument of `_handle`, to report a cast's error.
+///
+/// Thread safety: every member may be used from any thread unless it says otherwise.
+public class _ServiceContext: @unchecked Sendable {
+    /// The service's name.
+    @usableFromInline let name: String
+    /// The name of the `@NanoService` type.
+    @usableFromInline let typeName: String
+    @usableFromInline let logger: Logger
+    @usableFromInline let spinNanoseconds: Int64
+    let onCastError: (@Sendable (CastError) -> Void)?
+    /// Set once the service's thread has ended and the instance is released.
+    let termination = OneShotEvent()
+
+    private let stateValue = Atomic<UInt8>(ServiceState.starting.rawValue)
+    private let droppedCastCount = Atomic<Int>(0)
+
+    init(typeName: String, options: ServiceOptions) {
+        let name = options.name ?? typeName
+        self.name = name
+        self.typeName = typeName
+        var logger = options.logger ?? Logger(label: "NanoServices")
+        logger[metadataKey: "service"] = "\(name)"
+        self.logger = logger
+        self.spinNanoseconds = options.spinBeforeParking.nanosecondsClamped
+        self.onCastError = options.onCastError
+    }
+
+    // MARK: Generated code
+
+    /// Reports an error thrown by a `@Cast` method. Service thread.
+    public final func _reportCastError(_ error: any Error, method: StaticString) {
+        let failure = CastError(serviceName: name, method: "\(method)", underlying: error)
+        if let onCastError {
+            onCastError(failure)
+        } else {
+            logger.error("cast threw an error", metadata: ["method": "\(method)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: State
+
+    var state: ServiceState { ServiceState(rawValue: stateValue.load(ordering: .acquiring))! }
+
+    /// Moves `starting → running`; leaves `stopping`/`stopped` alone.
+    @usableFromInline
+    final func markRunning() {
+        _ = stateValue.compareExchange(
+            expected: ServiceState.starting.rawValue, desired: ServiceState.running.rawValue, ordering: .acquiringAndReleasing)
+    }
+
+    /// Moves to `stopping` unless already `stopped`.
+    final func markStopping() {
+        var current = stateValue.load(ordering: .acquiring)
+        while current != ServiceState.stopped.rawValue && current != ServiceState.stopping.rawValue {
+            let (exchanged, original) = stateValue.compareExchange(
+                expected: current, desired: ServiceState.stopping.rawValue, ordering: .acquiringAndReleasing)
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// The thread has ended: publish `stopped` and release every `join`er.
+    @usableFromInline
+    final func markStopped() {
+        stateValue.store(ServiceState.stopped.rawValue, ordering: .releasing)
+        termination.set()
+    }
+
+    /// Logs an initializer error nobody waits for. Service thread.
+    @usableFromInline
+    final func logInitializerFailure(_ error: any Error) {
+        logger.error("service initializer failed", metadata: ["error": "\(error)"])
+    }
+
+    // MARK: Dropped casts
+
+    var droppedCasts: Int { droppedCastCount.load(ordering: .relaxed) }
+
+    /// Counts and logs a cast that will never be handled. The first drop is a warning; later
+    /// ones are debug records, so a flood after stop does not flood the log.
+    @usableFromInline
+    final func noteDroppedCast(_ method: StaticString) {
+        let previous = droppedCastCount.wrappingAdd(1, ordering: .relaxed).oldValue
+        let metadata: Logger.Metadata = ["method": "\(method)", "dropped": "\(previous + 1)"]
+        if previous == 0 {
+            logger.warning("service is stopped: dropping cast (later drops are logged at debug level and counted in droppedCasts)", metadata: metadata)
+        } else {
+            logger.debug("service is stopped: dropping cast", metadata: metadata)
+        }
+    }
+
+    // MARK: Threads
+
+    /// Whether the calling thread is this service's own thread. One thread-local read.
+    @inlinable
+    final var isCurrentThread: Bool {
+        nano_current_service() == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Throws `deadlock` if called on the service's own thread, where waiting for the service
+    /// could never end.
+    @inlinable
+    final func checkNotOwnThread(operation: StaticString) throws(ServiceError) {
+        if isCurrentThread { throw selfWaitError(operation) }
+    }
+
+    @usableFromInline
+    final func selfWaitError(_ operation: StaticString) -> ServiceError {
+        ServiceError(
+            .deadlock, service: name,
+            message: "'\(operation)' on service '\(name)' from its own thread would wait forever",
+            cycle: [name, name])
+    }
+
+    @usableFromInline
+    final func stoppedError() -> ServiceError { .stopped(name) }
+
+    /// Refuses new messages and wakes the service thread. Overridden by `ServiceCore`.
+    @usableFromInline
+    func requestStop(_ mode: StopMode) {
+        fatalError("abstract")
+    }
+}

@@ -1,0 +1,68 @@
+/// The thread-safe handle `@NanoService` generates for a service type (`Counter.Service`).
+///
+/// A handle is a small `Sendable` struct: copy it freely and use it from any thread or task;
+/// every copy feeds the same mailbox. Its methods mirror the service type's public methods.
+/// When the last copy is released, the service stops gracefully: it handles what is already
+/// queued, then its thread ends.
+///
+/// Lifecycle methods (`stop`, `join`, `requestStop`) and read-only status (`name`, `state`,
+/// `droppedCasts`) come from this protocol's extension; a service method with one of these
+/// names is rejected by the macro.
+public protocol ServiceHandle: Sendable {
+    /// The generated message enum.
+    associatedtype _Message: _ServiceMessage
+    /// The runtime object behind the handle. Implementation detail of `@NanoService`.
+    var _$runtime: _ServiceRuntime<_Message> { get }
+}
+
+extension ServiceHandle {
+    /// The service's name (its thread's name, truncated to 15 bytes on Linux).
+    public var name: String { _$runtime.core.name }
+
+    /// Where the service is in its life. A snapshot: it may change as soon as it is read.
+    public var state: ServiceState { _$runtime.core.state }
+
+    /// Casts that were not handled because the service was stopping or stopped.
+    public var droppedCasts: Int { _$runtime.core.droppedCasts }
+
+    /// Asks the service to stop and returns at once. Callable from anywhere, including the
+    /// service's own methods. Repeating it is harmless; `.immediate` upgrades an earlier
+    /// `.graceful` request.
+    public func requestStop(_ mode: StopMode = .graceful) {
+        _$runtime.core.requestStop(mode)
+    }
+
+    /// Stops the service and blocks the calling thread until its thread has ended.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` when called on the service's own thread,
+    ///   which can never see itself end (the stop is still requested).
+    public func stop(_ mode: StopMode = .graceful) throws {
+        requestStop(mode)
+        try join()
+    }
+
+    /// Stops the service and suspends until its thread has ended. Blocks no thread.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` when called on the service's own thread.
+    public func stop(_ mode: StopMode = .graceful) async throws {
+        requestStop(mode)
+        try await join()
+    }
+
+    /// Blocks the calling thread until the service's thread has ended (after a stop, or once
+    /// the last handle is released elsewhere).
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread.
+    public func join() throws {
+        try _$runtime.core.checkNotOwnThread(operation: "join")
+        _$runtime.core.termination.wait()
+    }
+
+    /// Suspends until the service's thread has ended. Blocks no thread.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread.
+    public func join() async throws {
+        try _$runtime.core.checkNotOwnThread(operation: "join")
+        await _$runtime.core.termination.wait()
+    }
+}

@@ -1,0 +1,62 @@
+import Logging
+
+/// How a service is spawned: its name, its thread's stack size, its logger and its
+/// handler for errors thrown by casts. Every field has a sensible default, so the
+/// common case needs none: `try Counter.Service(start: 0)`.
+///
+/// ```swift
+/// let counter = try Counter.Service(start: 0, options: .init(name: "hits"))
+/// ```
+public struct ServiceOptions: Sendable {
+    /// The service's name, used for its thread (truncated to 15 bytes on Linux, as the
+    /// kernel allows), in logs and in errors. Defaults to the type's name.
+    public var name: String?
+
+    /// The stack size of the service's thread in bytes. The default, 512 KiB, is enough for
+    /// ordinary server code; pages are only committed when touched, so a larger value costs
+    /// address space, not memory. Raise it for deeply recursive service methods.
+    public var stackSize: Int
+
+    /// The logger for lifecycle events, dropped casts and cast errors. Defaults to a logger
+    /// labelled `NanoServices` with the service's name in its `service` metadata.
+    public var logger: Logger?
+
+    /// Called on the service's thread when a `@Cast` method throws. Defaults to logging
+    /// the error at `error` level.
+    public var onCastError: (@Sendable (CastError) -> Void)?
+
+    /// How long a caller spins, re-checking for its answer, before it parks its thread.
+    /// Spinning turns a round trip of tens of microseconds (waking a parked thread on
+    /// another core) into about one microsecond, at the cost of burning the caller's core
+    /// for at most this long. The service's own thread uses the same budget before it parks
+    /// when its mailbox is empty. `.zero` parks at once.
+    public var spinBeforeParking: Duration
+
+    public static let defaultStackSize = 512 * 1024
+
+    public init(
+        name: String? = nil,
+        stackSize: Int = ServiceOptions.defaultStackSize,
+        logger: Logger? = nil,
+        spinBeforeParking: Duration = .microseconds(50),
+        onCastError: (@Sendable (CastError) -> Void)? = nil
+    ) {
+        self.name = name
+        self.stackSize = stackSize
+        self.logger = logger
+        self.spinBeforeParking = spinBeforeParking
+        self.onCastError = onCastError
+    }
+
+    /// Options with only a name set.
+    public static func named(_ name: String) -> ServiceOptions { ServiceOptions(name: name) }
+}
+
+extension Duration {
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        if seconds >= Int64.max / 1_000_000_000 { return .max }
+        if seconds < 0 { return 0 }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

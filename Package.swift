@@ -24,6 +24,7 @@ let package = Package(
             dependencies: [
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
                 .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
                 .product(name: "SwiftDiagnostics", package: "swift-syntax"),
             ]
@@ -40,7 +41,7 @@ let package = Package(
         .executableTarget(name: "NanoDemo", dependencies: ["NanoServices"]),
         .testTarget(
             name: "NanoServicesTests",
-            dependencies: ["NanoServices"]
+            dependencies: ["NanoServices", "CNanoServicesShims"]
         ),
         .testTarget(
             name: "NanoServicesMacrosTests",

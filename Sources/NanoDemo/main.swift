@@ -1,0 +1,110 @@
+// nano-demo: three services working together.
+//
+//   main ──cast──▶ Ledger            (counts what happened)
+//   main ──call──▶ Checksummer ──cast──▶ Ledger
+//   main ──move 64 MiB──▶ Checksummer ──move back──▶ main
+//
+// Run it with `swift run nano-demo`.
+import Foundation
+import NanoServices
+
+/// Keeps a tally per source. Only ever touched on its own thread: no locks.
+@NanoService
+final class Ledger {
+    private var bytesBySource: [String: Int] = [:]
+
+    init() {}
+
+    /// A cast: the sender does not wait.
+    public func record(_ source: String, bytes: Int) {
+        bytesBySource[source, default: 0] += bytes
+    }
+
+    /// A call: the sender waits for the answer.
+    public func summary() -> String {
+        bytesBySource.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+}
+
+struct EmptyFrame: Error {}
+
+/// Checksums frames it is handed, reports to the ledger, and hands the frames back.
+@NanoService
+final class Checksummer {
+    private let ledger: Ledger.Service
+    private var frames = 0
+
+    init(ledger: Ledger.Service) { self.ledger = ledger }
+
+    /// A call that can fail: the error reaches the caller unchanged.
+    public func checksum(_ frame: [UInt8]) throws -> UInt32 {
+        guard !frame.isEmpty else { throw EmptyFrame() }
+        frames += 1
+        ledger.record("checksummer", bytes: frame.count)
+        return frame.reduce(UInt32(0)) { ($0 &* 31) &+ UInt32($1) }
+    }
+
+    /// Takes the buffer by move, writes a header into it in place, and moves it back.
+    public func stamp(_ frame: consuming sending [UInt8]) -> sending [UInt8] {
+        frame[0] = 0x4E // "N"
+        frame[1] = 0x53 // "S"
+        ledger.record("stamped", bytes: frame.count)
+        print("  [\(threadName())] stamped \(frame.count >> 20) MiB in place")
+        return frame
+    }
+
+    /// Where this service runs.
+    public func whereAmI() -> String { threadName() }
+}
+
+func threadName() -> String { CurrentService.name ?? "main" }
+
+func address(_ buffer: [UInt8]) -> String {
+    buffer.withUnsafeBufferPointer { String(UInt(bitPattern: $0.baseAddress), radix: 16) }
+}
+
+func runDemo() throws {
+    print("NanoServices demo")
+
+    let ledger = try Ledger.Service(options: .named("ledger"))
+    let checksummer = try Checksummer.Service(ledger: ledger, options: .named("checksummer"))
+    print("spawned 'ledger' and 'checksummer', each on its own thread")
+    print("checksummer says it runs on '\(try checksummer.whereAmI())'")
+
+    // Casts: enqueue and return at once.
+    for source in ["sensor-a", "sensor-b", "sensor-a"] {
+        ledger.record(source, bytes: 512)
+    }
+    print("cast 3 records to the ledger without waiting")
+
+    // Calls: wait for the answer; errors come back as thrown errors.
+    let sum = try checksummer.checksum([1, 2, 3, 4])
+    print("call checksum([1, 2, 3, 4]) = \(sum)")
+    do {
+        _ = try checksummer.checksum([])
+    } catch {
+        print("call checksum([]) threw \(error) — the service's own error, unchanged")
+    }
+
+    // A move: 64 MiB goes to the service and comes back; the bytes are never copied.
+    let frame = [UInt8](repeating: 0, count: 64 << 20)
+    let before = address(frame)
+    let started = ContinuousClock.now
+    let stamped = try checksummer.stamp(consume frame)
+    let elapsed = ContinuousClock.now - started
+    print("moved 64 MiB there and back in \(elapsed): buffer at 0x\(before) before, 0x\(address(stamped)) after, header \(String(decoding: stamped[0..<2], as: UTF8.self))")
+
+    print("ledger summary: \(try ledger.summary())")
+
+    // Clean shutdown: each stop drains the queue, then ends the thread.
+    try checksummer.stop()
+    try ledger.stop()
+    print("stopped: checksummer is \(checksummer.state), ledger is \(ledger.state)")
+    do {
+        _ = try ledger.summary()
+    } catch let error as ServiceError {
+        print("a call after stop fails clearly: \(error)")
+    }
+}
+
+try runDemo()

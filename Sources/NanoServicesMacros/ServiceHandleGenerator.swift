@@ -1,0 +1,154 @@
+/// Writes `Service`, the thread-safe handle: spawning initializers, one method per forwarded
+/// method (two for a call: blocking and `async`), and the compile-time `Sendable` checks.
+struct ServiceHandleGenerator {
+    let model: ServiceModel
+
+    var source: String {
+        let access = model.accessLevel.sourcePrefix
+        var writer = SourceWriter()
+        writer.documentation([
+            "A thread-safe handle to a `\(model.typeName)` service, which runs on its own thread.",
+            "",
+            "Copy it and share it freely: every copy reaches the same instance, which handles one message",
+            "at a time. Casts return at once; calls wait for the result (the synchronous overload blocks",
+            "the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.",
+        ])
+        writer.block("\(access)struct Service: NanoServices.ServiceHandle {") { body in
+            body.line("\(access)typealias _Message = _$Message")
+            body.line()
+            body.documentation(["The runtime object behind the handle. Implementation detail of `@NanoService`."])
+            body.line("\(access)let _$runtime: NanoServices._ServiceRuntime<_$Message>")
+            body.line()
+            body.documentation(["Wraps a running service's runtime. Implementation detail of `@NanoService`."])
+            body.block("\(access)init(_$runtime: NanoServices._ServiceRuntime<_$Message>) {") {
+                $0.line("self._$runtime = _$runtime")
+            }
+            for initializer in model.initializers {
+                body.line()
+                writeSpawningInitializer(initializer, into: &body)
+            }
+            for method in model.methods {
+                body.line()
+                writeMethod(method, into: &body)
+            }
+            writeSendableChecks(into: &body)
+        }
+        return writer.source
+    }
+
+    private func writeSpawningInitializer(_ initializer: ServiceInitializer, into writer: inout SourceWriter) {
+        let takesOptionsName = initializer.parameters.contains { $0.name == "options" }
+        let optionsName = takesOptionsName ? "_$options" : "options"
+        let optionsDeclaration = takesOptionsName ? "options _$options" : "options"
+        let parameters = initializer.parameters.map { $0.declaration(movesSentValue: false) }
+            + ["\(optionsDeclaration): NanoServices.ServiceOptions = .init()"]
+        let arguments = initializer.parameters
+            .map { $0.argument(value: $0.name, movedVia: "_$Message._$moved", consumesValue: false) }
+            .joined(separator: ", ")
+        let construction = "\(initializer.isThrowing ? "try " : "")\(model.typeName)(\(arguments))"
+        let mayFail = initializer.isThrowing || initializer.isFailable
+
+        var serviceErrorCauses = ["the service's thread cannot be started"]
+        if initializer.isFailable { serviceErrorCauses.append("`\(initializer.displayName)` returns `nil`") }
+        let ownError = initializer.isThrowing ? "; the error `\(initializer.displayName)` throws, unchanged" : ""
+        writer.documentation(
+            Self.userDocumentation(initializer.documentation) + [
+                "Starts a new `\(model.typeName)` service: creates its thread and runs `\(initializer.displayName)` there.",
+                "",
+                "- Parameter options: The service's name, mailbox and threading options.",
+                "- Throws: `ServiceError` when \(serviceErrorCauses.joined(separator: " or "))\(ownError).",
+            ]
+        )
+        writer.block("\(initializer.accessLevel.sourcePrefix)init(\(parameters.joined(separator: ", "))) throws {") { body in
+            body.block(
+                "self._$runtime = try NanoServices._ServiceRuntime(typeName: \"\(model.typeName)\", options: \(optionsName), initializerThrows: \(mayFail)) {"
+            ) { closure in
+                if initializer.isFailable {
+                    closure.block("guard let instance = \(construction) else {") {
+                        $0.line("throw NanoServices._initializerReturnedNil(\"\(model.typeName)\")")
+                    }
+                    closure.line("return instance")
+                } else {
+                    closure.line(construction)
+                }
+            }
+        }
+    }
+
+    private func writeMethod(_ method: ServiceMethod, into writer: inout SourceWriter) {
+        let parameters = method.parameters.map { $0.declaration(movesSentValue: true) }.joined(separator: ", ")
+        let signature = "\(method.accessLevel.sourcePrefix)func \(method.name)(\(parameters))"
+        // The reply slot is a local; it must not shadow a parameter named `reply`.
+        let replyName = method.parameters.contains { $0.name == "reply" } ? "_$reply" : "reply"
+        let messageArguments = method.parameters.map(\.messageArgument) + (method.kind == .call ? [replyName] : [])
+        let message = messageArguments.isEmpty
+            ? ".\(method.caseName)" : ".\(method.caseName)(\(messageArguments.joined(separator: ", ")))"
+
+        switch method.kind {
+        case .cast:
+            writer.documentation(
+                Self.userDocumentation(method.documentation) + [
+                    "Cast: enqueues `\(method.displayName)` for the service's thread and returns at once."
+                ]
+            )
+            writer.block("\(signature) {") { $0.line("_$runtime._cast(\(message))") }
+        case .call:
+            let result = method.resultType.map { " -> \(method.resultIsSending ? "sending " : "")\($0)" } ?? ""
+            let throwsDocumentation = method.isThrowing
+                ? "- Throws: The error `\(method.displayName)` throws, or `ServiceError` when the call cannot complete."
+                : "- Throws: `ServiceError` when the call cannot complete."
+            let returnKeyword = method.resultType == nil ? "" : "return "
+            for isAsync in [false, true] {
+                if isAsync { writer.line() }
+                writer.documentation(
+                    Self.userDocumentation(method.documentation) + [
+                        isAsync
+                            ? "Call: runs `\(method.displayName)` on the service's thread; suspends until it returns, blocking no thread."
+                            : "Call: runs `\(method.displayName)` on the service's thread; blocks the calling thread until it returns.",
+                        "",
+                        throwsDocumentation,
+                    ]
+                )
+                if method.hasDiscardableResult { writer.line("@discardableResult") }
+                writer.block("\(signature)\(isAsync ? " async" : "") throws\(result) {") { body in
+                    body.line("let \(replyName) = NanoServices._Reply<\(method.resultType ?? "Void")>()")
+                    body.line("\(returnKeyword)try \(isAsync ? "await " : "")_$runtime._call(\(message), \(replyName))")
+                }
+            }
+        }
+    }
+
+    /// One `_requireSendableOrSending` per value that crosses threads without `sending`.
+    private func writeSendableChecks(into writer: inout SourceWriter) {
+        var checks: [String] = []
+        func require(_ metatypeBase: String, _ what: String) {
+            checks.append("NanoServices._requireSendableOrSending(\(metatypeBase).self, \"\(what)\")")
+        }
+        for initializer in model.initializers {
+            for parameter in initializer.parameters where !parameter.isSending {
+                require(parameter.metatypeBase, "\(initializer.displayName) \(parameter.descriptionForCheck)")
+            }
+        }
+        for method in model.methods {
+            for parameter in method.parameters where !parameter.isSending {
+                require(parameter.metatypeBase, "\(method.displayName) \(parameter.descriptionForCheck)")
+            }
+            if let result = method.resultMetatypeBase, !method.resultIsSending {
+                require(result, "\(method.displayName) result")
+            }
+        }
+        guard !checks.isEmpty else { return }
+        writer.line()
+        writer.documentation([
+            "Compile-time check: values that cross to the service's thread without `sending` are `Sendable`."
+        ])
+        writer.block("private static func _$requireSendable() {") { body in
+            checks.forEach { body.line($0) }
+        }
+    }
+
+    /// The user's own documentation, followed by an empty line when there is any.
+    private static func userDocumentation(_ lines: [String]) -> [String] {
+        lines.isEmpty ? [] : lines + [""]
+    }
+}

@@ -1,0 +1,180 @@
+import SwiftSyntax
+
+/// Names every handle already has (from `ServiceHandle` and its extension); a forwarded
+/// method must not reuse them.
+let handleMemberNames: Set<String> = [
+    "stop", "join", "requestStop", "state", "name", "isRunning", "droppedCasts", "timeout", "options",
+]
+
+extension ServiceModelParser {
+    /// Reads one method. Returns `nil` when it is not forwarded, either by design (not
+    /// public, static) or because of an error, which is then diagnosed.
+    mutating func parseMethod(_ function: FunctionDeclSyntax) -> ServiceMethod? {
+        let name = function.name.bareName
+        let markers = Markers(function.attributes)
+        let access = AccessLevel(modifiers: function.modifiers)
+        let isStatic = function.modifiers.contains(.static) || function.modifiers.contains(.class)
+        guard access.isForwarded, !isStatic else {
+            let reason = isStatic ? "static methods are not forwarded" : "only public methods are forwarded"
+            for (attribute, marker) in markers.all {
+                diagnose(
+                    attribute,
+                    .markerWithoutEffect(marker: marker, methodName: name, reason: reason),
+                    fixIts: [NanoServiceFixIts.remove(attribute, named: marker)]
+                )
+            }
+            return nil
+        }
+
+        var isForwardable = true
+        if handleMemberNames.contains(name) {
+            diagnose(function.name, .collidesWithHandle(methodName: name))
+            isForwardable = false
+        }
+        if let generics = function.genericParameterClause {
+            diagnose(generics, .genericMethod(methodName: name))
+            isForwardable = false
+        }
+        let effects = function.signature.effectSpecifiers
+        if let asyncSpecifier = effects?.asyncSpecifier {
+            diagnose(asyncSpecifier, .asyncMethod(methodName: name))
+            isForwardable = false
+        }
+        let throwsSpecifier = effects?.throwsClause?.throwsSpecifier
+        if let throwsSpecifier, throwsSpecifier.tokenKind == .keyword(.rethrows) {
+            diagnose(
+                throwsSpecifier,
+                .cannotForward(methodName: name, reason: "'rethrows' depends on a closure argument; use 'throws'")
+            )
+            isForwardable = false
+        }
+        let parameters = parseParameters(function.signature.parameterClause, ownerName: name)
+        let result = function.signature.returnClause.map { WrittenType($0.type, typeName: typeName) }
+        if let opaque = result?.opaqueType {
+            diagnose(
+                opaque,
+                .cannotForward(
+                    methodName: name,
+                    reason: "an opaque result type cannot be carried back to the caller; return a concrete or 'any' type"
+                )
+            )
+            isForwardable = false
+        }
+
+        let isThrowing = throwsSpecifier != nil
+        let returnsValue = !(result?.isVoid ?? true)
+        guard let kind = checkMarkers(markers, methodName: name, returnsValue: returnsValue, isThrowing: isThrowing),
+            isForwardable, let parameters
+        else { return nil }
+
+        return ServiceMethod(
+            name: function.name.text,
+            bareName: name,
+            caseName: function.name.text,
+            displayName: Self.displayName(name, function.signature.parameterClause),
+            kind: kind,
+            isThrowing: isThrowing,
+            parameters: parameters,
+            resultType: returnsValue ? result?.valueType.trimmedDescription : nil,
+            resultMetatypeBase: returnsValue ? result?.metatypeBase : nil,
+            resultIsSending: result?.isSending ?? false,
+            accessLevel: min(access, typeAccessLevel),
+            hasDiscardableResult: !function.attributes.attributes(named: "discardableResult").isEmpty,
+            documentation: function.documentationLines
+        )
+    }
+
+    /// Reads one initializer. Returns `nil` when it is private (not forwarded) or has an error.
+    mutating func parseInitializer(_ initializer: InitializerDeclSyntax) -> ServiceInitializer? {
+        let access = AccessLevel(modifiers: initializer.modifiers)
+        guard access >= .internal else { return nil }
+        let name = Self.displayName("init", initializer.signature.parameterClause)
+
+        var isForwardable = true
+        if let generics = initializer.genericParameterClause {
+            diagnose(generics, .genericMethod(methodName: name))
+            isForwardable = false
+        }
+        let effects = initializer.signature.effectSpecifiers
+        if let asyncSpecifier = effects?.asyncSpecifier {
+            diagnose(asyncSpecifier, .asyncInitializer(initializerName: name))
+            isForwardable = false
+        }
+        let throwsSpecifier = effects?.throwsClause?.throwsSpecifier
+        if let throwsSpecifier, throwsSpecifier.tokenKind == .keyword(.rethrows) {
+            diagnose(
+                throwsSpecifier,
+                .cannotForward(methodName: name, reason: "'rethrows' depends on a closure argument; use 'throws'")
+            )
+            isForwardable = false
+        }
+        guard let parameters = parseParameters(initializer.signature.parameterClause, ownerName: name),
+            isForwardable
+        else { return nil }
+
+        return ServiceInitializer(
+            displayName: name,
+            parameters: parameters,
+            isThrowing: throwsSpecifier != nil,
+            isFailable: initializer.optionalMark != nil,
+            accessLevel: min(access, typeAccessLevel),
+            documentation: initializer.documentationLines
+        )
+    }
+
+    /// Checks the `@Call`/`@Cast` markers and decides the method's kind; `nil` on an error.
+    private mutating func checkMarkers(
+        _ markers: Markers,
+        methodName name: String,
+        returnsValue: Bool,
+        isThrowing: Bool
+    ) -> ServiceMethodKind? {
+        if let call = markers.call, let cast = markers.cast {
+            let later = call.position > cast.position ? call : cast
+            diagnose(later, .callAndCast(methodName: name))
+            return nil
+        }
+        if let cast = markers.cast {
+            if returnsValue {
+                diagnose(cast, .castReturnsValue(methodName: name), fixIts: [NanoServiceFixIts.remove(cast, named: "Cast")])
+                return nil
+            }
+            if !isThrowing {
+                diagnose(cast, .redundantCast(methodName: name), fixIts: [NanoServiceFixIts.remove(cast, named: "Cast")])
+            }
+            return .cast
+        }
+        if let call = markers.call, returnsValue || isThrowing {
+            diagnose(
+                call,
+                .redundantCall(methodName: name, reason: returnsValue ? .returnsValue : .throwsError),
+                fixIts: [NanoServiceFixIts.remove(call, named: "Call")]
+            )
+        }
+        return returnsValue || isThrowing || markers.call != nil ? .call : .cast
+    }
+
+    /// The full Swift name of a function: `add(_:)`, `init(start:)`.
+    static func displayName(_ baseName: String, _ parameters: FunctionParameterClauseSyntax) -> String {
+        let labels = parameters.parameters.map { "\($0.firstName.bareName):" }.joined()
+        return "\(baseName)(\(labels))"
+    }
+}
+
+/// The `@Call` and `@Cast` attributes of a method.
+private struct Markers {
+    let call: AttributeSyntax?
+    let cast: AttributeSyntax?
+
+    init(_ attributes: AttributeListSyntax) {
+        call = attributes.attributes(named: "Call").first
+        cast = attributes.attributes(named: "Cast").first
+    }
+
+    /// Both markers with their names, in source order.
+    var all: [(AttributeSyntax, String)] {
+        [(call, "Call"), (cast, "Cast")]
+            .compactMap { attribute, name in attribute.map { ($0, name) } }
+            .sorted { $0.0.position < $1.0.position }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import NanoServices
+import Testing
+
+@Suite("Lifecycle")
+struct LifecycleTests {
+    @Test("graceful stop handles everything already queued, then ends the thread")
+    func gracefulStopDrains() async throws {
+        let probe = ReleaseProbe()
+        let service = try Tracked.Service(probe: probe, options: .named("graceful"))
+        _ = try await service.slow(milliseconds: 20) // service is running
+        for _ in 0..<1_000 { service.touch() }
+        try await service.stop()
+        #expect(service.state == .stopped)
+        #expect(service.droppedCasts == 0)
+        // The instance was released on its own thread, after the thread's last message.
+        #expect(probe.released.withLock { $0 } == "graceful")
+        await #expect(throws: ServiceError.self) { try await service.handledCount() }
+    }
+
+    @Test("after stop, a call throws `stopped` and a cast is counted as dropped")
+    func afterStop() throws {
+        let counter = try Counter.Service(start: 0)
+        try counter.stop()
+        let error = #expect(throws: ServiceError.self) { try counter.current() }
+        #expect(error?.code == .stopped)
+        #expect(error?.serviceName == "Counter")
+        counter.increment()
+        counter.add(2)
+        #expect(counter.droppedCasts == 2)
+    }
+
+    @Test("immediate stop fails queued calls with `stopped` and nothing hangs")
+    func immediateStop() async throws {
+        let service = try Tracked.Service(probe: ReleaseProbe())
+        let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+            // First call occupies the service for a while; the others queue behind it.
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        _ = try await service.slow(milliseconds: index == 0 ? 200 : 1)
+                        return "answered"
+                    } catch let error as ServiceError {
+                        return "\(error.code)"
+                    }
+                }
+            }
+            // Wait until the slow call runs, then stop immediately.
+            while service.state != .running { await Task.yield() }
+            try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<10 { service.touch() }
+            service.requestStop(.immediate)
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        try await service.join()
+        #expect(outcomes.count == 20)
+        #expect(outcomes.allSatisfy { $0 == "answered" || $0 == "stopped" })
+        #expect(outcomes.contains("stopped"))
+        #expect(service.droppedCasts == 10)
+    }
+
+    @Test("a throwing initializer's error reaches the spawner unchanged")
+    func throwingInitializer() throws {
+        #expect(throws: OpenFailed(path: "")) { try Journal.Service(path: "") }
+        let journal = try Journal.Service(path: "/tmp/journal")
+        journal.append("x")
+        #expect(try journal.count() == 1)
+    }
+
+    @Test("a failable initializer's nil becomes `initializerFailed`")
+    func failableInitializer() throws {
+        let error = #expect(throws: ServiceError.self) { try Journal.Service(bytes: 0) }
+        #expect(error?.code == .initializerFailed)
+        #expect(try Journal.Service(bytes: 8).count() == 0)
+    }
+
+    @Test("releasing the last handle stops the service and ends its thread")
+    func lastHandleStops() throws {
+        let probe = ReleaseProbe()
+        let name = "last-handle"
+        do {
+            let service = try Tracked.Service(probe: probe, options: .named(name))
+            let copy = service
+            copy.touch()
+            #expect(try service.handledCount() == 1)
+            #expect(ThreadInfo.count(named: name) == 1)
+        }
+        #expect(ThreadInfo.eventually { probe.released.withLock { $0 } == name })
+        #expect(ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
+    }
+
+    @Test("spawning and dropping 1,000 services leaves no thread behind")
+    func noLeakedThreads() throws {
+        let name = "leak-check"
+        #expect(ThreadInfo.count(named: name) == 0)
+        for index in 0..<1_000 {
+            let counter = try Counter.Service(start: index, options: .named(name))
+            #expect(try counter.plus(1) == index + 1)
+        }
+        #expect(ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
+    }
+
+    @Test("join waits for a stop requested elsewhere; stop and join are idempotent")
+    func joinAndRepeat() async throws {
+        let counter = try Counter.Service(start: 0)
+        Task.detached { counter.requestStop() }
+        try await counter.join()
+        #expect(counter.state == .stopped)
+        try await counter.stop()
+        try await counter.stop(.immediate)
+        try await counter.join()
+    }
+
+    @Test("states go starting/running → stopping → stopped")
+    func states() throws {
+        let counter = try Counter.Service(start: 0)
+        _ = try counter.current()
+        #expect(counter.state == .running)
+        _ = try counter.stop()
+        #expect(counter.state == .stopped)
+    }
+
+    @Test("a call to itself fails with `deadlock` instead of hanging; a cast to itself is fine")
+    func selfCall() throws {
+        let service = try SelfWaiter.Service()
+        service.remember(service)
+        #expect(try service.callSelf() == "deadlock")
+        service.castSelf()
+        // The cast the service sends itself queues behind this call, which answers first.
+        #expect(try service.value() == 0)
+        #expect(try service.value() == 1)
+        #expect(try service.stopSelfAndWait() == "deadlock")
+        try service.join() // the stop was still requested
+        #expect(service.state == .stopped)
+    }
+}

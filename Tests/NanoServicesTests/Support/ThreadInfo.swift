@@ -1,0 +1,35 @@
+import CNanoServicesShims
+import Foundation
+
+/// Facts about OS threads, read the way a debugger or `ps` would.
+enum ThreadInfo {
+    /// The calling thread's name as the kernel knows it.
+    static var currentName: String {
+        let comm = (try? String(contentsOfFile: "/proc/self/task/\(nano_thread_id())/comm", encoding: .utf8)) ?? ""
+        return comm.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// An opaque identity of the calling thread, comparable across calls.
+    static var currentID: UInt { UInt(pthread_self()) }
+
+    /// How many threads of this process carry `name` (from /proc/self/task/*/comm).
+    static func count(named name: String) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.reduce(0) { count, task in
+            let comm = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
+            return count + (comm.trimmingCharacters(in: .whitespacesAndNewlines) == name ? 1 : 0)
+        }
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+    /// For facts the kernel publishes asynchronously (a thread's exit), not for our own code.
+    static func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if condition() { return true }
+            usleep(1_000)
+        }
+        return condition()
+    }
+}

@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#if defined(__linux__) || defined(__APPLE__)
+#include <execinfo.h>
+#endif
 
 #ifdef __linux__
 #include <linux/futex.h>
@@ -166,4 +169,19 @@ int64_t nano_peak_rss_kib(void) {
     }
     fclose(file);
     return value;
+}
+
+uint64_t nano_call_site_key(void) {
+#if defined(__linux__) || defined(__APPLE__)
+    void *frames[8];
+    int count = backtrace(frames, 8); // the runtime's frames, the handle method, and its caller
+    uint64_t hash = 1469598103934665603ULL; // FNV-1a over the frames above the runtime's own
+    for (int index = 1; index < count; index++) {
+        hash ^= (uint64_t)(uintptr_t)frames[index];
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+#else
+    return 0;
+#endif
 }

@@ -126,8 +126,9 @@ struct LifecycleTests {
         service.remember(service)
         #expect(try service.callSelf() == "deadlock")
         service.castSelf()
-        // The cast the service sends itself queues behind this call, which answers first.
-        #expect(try service.value() == 0)
+        // By the time a first call is answered, castSelf has run and queued its cast to itself,
+        // so a second call is handled after that cast.
+        _ = try service.value()
         #expect(try service.value() == 1)
         #expect(try service.stopSelfAndWait() == "deadlock")
         try service.join() // the stop was still requested

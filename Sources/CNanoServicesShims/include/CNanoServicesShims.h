@@ -77,6 +77,10 @@ uint32_t *nano_thread_parking_word(void);
 void *nano_current_service(void);
 void nano_set_current_service(void *service);
 
+/// A key identifying the code that called into the runtime (a hash of the return addresses
+/// a few frames up the stack). Slow (walks the stack): for once-per-call-site diagnostics only.
+uint64_t nano_call_site_key(void);
+
 /// Monotonic clock in nanoseconds.
 uint64_t nano_monotonic_ns(void);
 

@@ -129,14 +129,32 @@ public final class _Reply<Value>: @unchecked Sendable {
     }
 
     /// Suspends the calling task until the answer arrives. Blocks no thread.
+    ///
+    /// With a `timeoutNanoseconds`, a timer task gives up after that long and the call throws
+    /// ``TimedOut``; the late answer is then dropped by the service. Cancelling the calling
+    /// task gives up the same way and throws `CancellationError`.
     @inlinable
-    func wait(spinNanoseconds: Int64) async throws -> sending Value {
+    func wait(spinNanoseconds: Int64, timeoutNanoseconds: Int64? = nil) async throws -> sending Value {
         // A short spin first: an answer within a few microseconds is far cheaper to wait for
         // than a suspension plus a resumption through the global executor. Bounded, so the
         // cooperative thread is never held for long.
         var spinner = SpinWait(budgetNanoseconds: min(spinNanoseconds, Self.asyncSpinLimit))
         while !isReady && spinner.spin() {}
         if isReady { return try takeResult() }
+        if timeoutNanoseconds == nil {
+            return try await suspendUntilAnswered(timer: nil)
+        }
+        return try await withTaskCancellationHandler {
+            try await suspendUntilAnswered(timer: timeoutNanoseconds)
+        } onCancel: {
+            abandon(throwing: CancellationError())
+        }
+    }
+
+    @inlinable
+    func suspendUntilAnswered(timer timeoutNanoseconds: Int64?) async throws -> sending Value {
+        var timerTask: Task<Void, Never>? = nil
+        defer { timerTask?.cancel() }
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
             waiter = .task(continuation)
             if !state.compareExchange(
@@ -145,7 +163,32 @@ public final class _Reply<Value>: @unchecked Sendable {
                 waiter = .none
                 nonisolated(unsafe) let outcome = result.take()!
                 continuation.resume(with: outcome)
+                return
+            }
+            if let timeoutNanoseconds {
+                timerTask = Task { [self] in
+                    try? await Task.sleep(for: .nanoseconds(timeoutNanoseconds))
+                    if !Task.isCancelled { abandon(throwing: TimedOut()) }
+                }
             }
         }
+    }
+
+    /// Gives up waiting (timeout or cancellation) if the answer has not arrived: the suspended
+    /// caller is resumed with `error`, and the service will drop the late answer.
+    @usableFromInline
+    func abandon(throwing error: any Error) {
+        guard state.compareExchange(
+            expected: Self.waiting, desired: Self.abandoned, ordering: .acquiringAndReleasing
+        ).exchanged else { return }
+        guard case .task(let continuation) = waiter else { return }
+        waiter = .none
+        continuation.resume(throwing: error)
+    }
+
+    /// Thrown by ``wait(spinNanoseconds:timeoutNanoseconds:)`` when its time limit passes.
+    @usableFromInline
+    struct TimedOut: Error {
+        @usableFromInline init() {}
     }
 }

@@ -11,9 +11,13 @@ import CNanoServicesShims
 /// When the queue is empty the consumer spins for a bounded, yielding while (see
 /// ``SpinWait``), then parks on a futex; the producer that finds it parked wakes it, once.
 ///
-/// Thread safety: ``send(_:)``, ``close(_:)`` and the counters may be called from any thread;
-/// ``receive(into:spinNanoseconds:)`` only from the service's own thread. No lock is shared
-/// between two mailboxes.
+/// A bounded mailbox (see ``MailboxPolicy``) counts the queued messages plus the batch the
+/// consumer took last; the consumer acknowledges a batch when it comes back for the next one,
+/// which is when senders waiting for room are woken. Unbounded mailboxes skip all of this.
+///
+/// Thread safety: ``send(_:ifFull:)``, ``close(_:)`` and the counters may be called from any
+/// thread; ``receive(into:spinNanoseconds:)`` only from the service's own thread. No lock is
+/// shared between two mailboxes.
 @usableFromInline
 final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline
@@ -28,10 +32,39 @@ final class Mailbox<Message>: @unchecked Sendable {
     }
 
     @usableFromInline
+    enum SendOutcome {
+        case accepted
+        /// Accepted, after evicting the oldest queued message, which the sender must reject.
+        case acceptedEvicting(Message)
+        /// Refused: the mailbox is closed.
+        case closed(Message)
+        /// Refused: the mailbox is full. With the `.block` policy and a waiter given, the
+        /// waiter has been registered and will be woken once when there may be room.
+        case full(Message)
+    }
+
+    /// Someone waiting for room in a full mailbox.
+    @usableFromInline
+    enum RoomWaiter {
+        case thread(UnsafeMutablePointer<UInt32>)
+        case task(UnsafeContinuation<Void, Never>)
+
+        func wake() {
+            switch self {
+            case .thread(let word): ThreadParker.unpark(word)
+            case .task(let continuation): continuation.resume()
+            }
+        }
+    }
+
+    @usableFromInline
     struct State: ~Copyable {
         @usableFromInline var pending = MessageBuffer<Message>()
         @usableFromInline var consumerParked = false
         @usableFromInline var closed: StopMode?
+        /// Bounded mailboxes: messages the consumer took in its last batch, not yet acknowledged.
+        @usableFromInline var inBatch = 0
+        @usableFromInline var roomWaiters: [RoomWaiter] = []
         @inlinable init() {}
     }
 
@@ -42,9 +75,11 @@ final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline let wakeWord: UnsafeMutablePointer<UInt32> // the consumer parks on it (see ThreadParker)
     @usableFromInline let immediateFlag: UnsafeMutablePointer<UInt32> // 1 once closed immediately; read per message
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
+    @usableFromInline let capacity: Int                          // Int.max: unbounded
+    @usableFromInline let whenFull: MailboxPolicy.WhenFull
 
     @inlinable
-    init() {
+    init(policy: MailboxPolicy = .unbounded) {
         words = UnsafeMutableRawPointer.allocate(byteCount: 192, alignment: 64)
         words.initializeMemory(as: UInt8.self, repeating: 0, count: 192)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
@@ -52,6 +87,8 @@ final class Mailbox<Message>: @unchecked Sendable {
         immediateFlag = (words + 128).assumingMemoryBound(to: UInt32.self)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
+        capacity = policy.capacity
+        whenFull = policy.whenFull
     }
 
     @inlinable
@@ -61,26 +98,62 @@ final class Mailbox<Message>: @unchecked Sendable {
         words.deallocate()
     }
 
-    /// Enqueues `message`. Returns `nil` when accepted, or the message itself, refused, if the
-    /// mailbox is closed. Cost: one uncontended lock round trip and a move into the buffer; a
-    /// futex wake only if the consumer was parked.
+    /// Enqueues `message`, or gives it back refused. Never blocks: with the `.block` policy a
+    /// full mailbox registers `waiter` (if given) and returns ``SendOutcome/full(_:)``; the
+    /// caller waits on it and sends again.
+    ///
+    /// Cost (unbounded): one uncontended lock round trip and a move into the buffer; a futex
+    /// wake only if the consumer was parked.
     @inlinable @inline(__always)
-    func send(_ message: consuming Message) -> Message? {
+    func send(_ message: consuming Message, ifFull waiter: RoomWaiter? = nil) -> SendOutcome {
         lock.lock()
         if state.pointee.closed != nil {
             lock.unlock()
-            return message
+            return .closed(message)
+        }
+        var evicted: Message? = nil
+        if capacity != Int.max && state.pointee.pending.count + state.pointee.inBatch >= capacity {
+            switch whenFull {
+            case .block:
+                if let waiter { state.pointee.roomWaiters.append(waiter) }
+                lock.unlock()
+                return .full(message)
+            case .fail, .dropNewest:
+                lock.unlock()
+                return .full(message)
+            case .dropOldest:
+                guard let oldest = state.pointee.pending.removeFirst() else {
+                    lock.unlock()
+                    return .full(message)
+                }
+                evicted = oldest
+            }
         }
         state.pointee.pending.append(consume message)
         let wake = state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
         lock.unlock()
         if wake { ThreadParker.unpark(wakeWord) }
-        return nil
+        if let evicted { return .acceptedEvicting(evicted) }
+        return .accepted
     }
 
-    /// Refuses further messages and wakes the consumer. An immediate close upgrades an earlier
-    /// graceful one. Never blocks on the consumer. Returns `true` if this call changed the mode.
+    /// Withdraws a thread's registration as a room waiter (its wait timed out). Returns `false`
+    /// if it was already woken, in which case its wake-up token is on its way.
+    func withdrawRoomWaiter(_ word: UnsafeMutablePointer<UInt32>) -> Bool {
+        lock.withLock {
+            guard let index = state.pointee.roomWaiters.firstIndex(where: {
+                if case .thread(let registered) = $0 { return registered == word }
+                return false
+            }) else { return false }
+            state.pointee.roomWaiters.remove(at: index)
+            return true
+        }
+    }
+
+    /// Refuses further messages and wakes the consumer and every sender waiting for room.
+    /// An immediate close upgrades an earlier graceful one. Never blocks on the consumer.
+    /// Returns `true` if this call changed the mode.
     @usableFromInline @discardableResult
     func close(_ mode: StopMode) -> Bool {
         lock.lock()
@@ -95,12 +168,15 @@ final class Mailbox<Message>: @unchecked Sendable {
         if changed, mode == .immediate { nano_atomic_store_release(immediateFlag, 1) }
         let wake = changed && state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
+        let waiters = state.pointee.roomWaiters
+        state.pointee.roomWaiters = []
         lock.unlock()
         if wake { ThreadParker.unpark(wakeWord) }
+        for waiter in waiters { waiter.wake() }
         return changed
     }
 
-    /// Whether a stop was requested. Cheap, but only a snapshot.
+    /// Whether a stop was requested. Only a snapshot.
     var isClosed: Bool {
         lock.withLock { state.pointee.closed != nil }
     }
@@ -109,22 +185,24 @@ final class Mailbox<Message>: @unchecked Sendable {
     @inlinable @inline(__always)
     var isClosedImmediately: Bool { nano_atomic_load_acquire(immediateFlag) != 0 }
 
-    /// Messages queued and not yet taken by the consumer.
-    var pendingCount: Int {
-        lock.withLock { state.pointee.pending.count }
+    /// Messages accepted and not yet handled (queued, plus a bounded mailbox's current batch).
+    var depth: Int {
+        lock.withLock { state.pointee.pending.count + state.pointee.inBatch }
     }
 
     /// Moves every pending message into `batch` (which must be empty), waiting for one if
-    /// there is none: spinning up to `spinNanoseconds`, then parking.
-    /// Service thread only.
+    /// there is none: spinning up to `spinNanoseconds`, then parking. Calling it again
+    /// acknowledges the previous batch as handled. Service thread only.
     @inlinable
     func receive(into batch: inout MessageBuffer<Message>, spinNanoseconds: Int64) -> ReceiveResult {
         var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
         var spinning = spinNanoseconds > 0
+        if capacity != Int.max { acknowledgeBatch() }
         while true {
             lock.lock()
             if !state.pointee.pending.isEmpty {
                 state.pointee.pending.swapContents(with: &batch)
+                if capacity != Int.max { state.pointee.inBatch = batch.count }
                 let immediately = state.pointee.closed == .immediate
                 lock.unlock()
                 return immediately ? .closedImmediately : .messages
@@ -144,5 +222,16 @@ final class Mailbox<Message>: @unchecked Sendable {
             spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
             spinning = spinNanoseconds > 0
         }
+    }
+
+    /// Bounded mailboxes: the last batch is handled; free its room and wake waiting senders.
+    @usableFromInline
+    func acknowledgeBatch() {
+        lock.lock()
+        state.pointee.inBatch = 0
+        let waiters = state.pointee.roomWaiters
+        if !waiters.isEmpty { state.pointee.roomWaiters = [] }
+        lock.unlock()
+        for waiter in waiters { waiter.wake() }
     }
 }

@@ -14,7 +14,14 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let typeName: String
     @usableFromInline let logger: Logger
     @usableFromInline let spinNanoseconds: Int64
+    /// The default call timeout in nanoseconds, or `nil` for none.
+    @usableFromInline let callTimeoutNanoseconds: Int64?
     let onCastError: (@Sendable (CastError) -> Void)?
+    let whenFull: MailboxPolicy.WhenFull
+    /// Guards `waitTarget` (see WaitGraph.swift).
+    let waitLock: FutexLock
+    /// The service this service's thread is blocked on in a call, if any. Guarded by `waitLock`.
+    let waitTarget: UnsafeMutablePointer<_ServiceContext?>
     /// Set once the service's thread has ended and the instance is released.
     let termination = OneShotEvent()
 
@@ -30,6 +37,19 @@ public class _ServiceContext: @unchecked Sendable {
         self.logger = logger
         self.spinNanoseconds = options.spinBeforeParking.nanosecondsClamped
         self.onCastError = options.onCastError
+        self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
+        self.whenFull = options.mailbox.whenFull
+        let lockWord = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        lockWord.initialize(to: 0)
+        waitLock = FutexLock(word: lockWord)
+        waitTarget = .allocate(capacity: 1)
+        waitTarget.initialize(to: nil)
+    }
+
+    deinit {
+        waitTarget.deinitialize(count: 1)
+        waitTarget.deallocate()
+        waitLock.word.deallocate()
     }
 
     // MARK: Generated code
@@ -83,17 +103,38 @@ public class _ServiceContext: @unchecked Sendable {
 
     var droppedCasts: Int { droppedCastCount.load(ordering: .relaxed) }
 
-    /// Counts and logs a cast that will never be handled. The first drop is a warning; later
-    /// ones are debug records, so a flood after stop does not flood the log.
+    /// Why a cast was not handled.
     @usableFromInline
-    final func noteDroppedCast(_ method: StaticString) {
+    enum DropReason {
+        case stopped, mailboxFull, evicted
+    }
+
+    /// Counts and logs a cast that will never be handled. After a stop, the first drop is a
+    /// warning and later ones are debug records, so a flood does not flood the log; a full
+    /// mailbox logs at warning with the `.fail` policy and at debug when shedding load.
+    @usableFromInline
+    final func noteDroppedCast(_ method: StaticString, reason: DropReason = .stopped) {
         let previous = droppedCastCount.wrappingAdd(1, ordering: .relaxed).oldValue
         let metadata: Logger.Metadata = ["method": "\(method)", "dropped": "\(previous + 1)"]
-        if previous == 0 {
+        switch reason {
+        case .stopped where previous == 0:
             logger.warning("service is stopped: dropping cast (later drops are logged at debug level and counted in droppedCasts)", metadata: metadata)
-        } else {
+        case .stopped:
             logger.debug("service is stopped: dropping cast", metadata: metadata)
+        case .mailboxFull where whenFull == .fail:
+            logger.warning("mailbox is full: dropping cast", metadata: metadata)
+        case .mailboxFull, .evicted:
+            logger.debug("mailbox is full: dropping cast", metadata: metadata)
         }
+    }
+
+    /// Reports, once per call site, a blocking call made from inside a Swift concurrency task.
+    @usableFromInline
+    final func reportBlockingCallFromTask(_ method: StaticString) {
+        guard BlockingCallSites.isFirstReport() else { return }
+        logger.warning(
+            "blocking call '\(method)' made from inside a Swift concurrency task ties up a cooperative thread and can starve the pool; use 'try await' to suspend instead",
+            metadata: ["method": "\(method)"])
     }
 
     // MARK: Threads
@@ -121,6 +162,21 @@ public class _ServiceContext: @unchecked Sendable {
 
     @usableFromInline
     final func stoppedError() -> ServiceError { .stopped(name) }
+
+    @usableFromInline
+    final func mailboxFullError(_ method: StaticString) -> ServiceError {
+        ServiceError(.mailboxFull, service: name, message: "the mailbox is full; '\(method)' was not accepted")
+    }
+
+    @usableFromInline
+    final func evictedError(_ method: StaticString) -> ServiceError {
+        ServiceError(.mailboxFull, service: name, message: "the mailbox is full; '\(method)' was evicted to make room for a newer message")
+    }
+
+    @usableFromInline
+    final func timeoutError(_ method: StaticString, after nanoseconds: Int64) -> ServiceError {
+        ServiceError(.timeout, service: name, message: "call '\(method)' got no answer within \(Duration.nanoseconds(nanoseconds))")
+    }
 
     /// Refuses new messages and wakes the service thread. Overridden by `ServiceCore`.
     @usableFromInline

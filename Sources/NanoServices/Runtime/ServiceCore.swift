@@ -11,37 +11,77 @@ import CNanoServicesShims
 /// it takes to drain.
 @usableFromInline
 final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked Sendable {
-    @usableFromInline let mailbox = Mailbox<Message>()
+    @usableFromInline let mailbox: Mailbox<Message>
 
     @usableFromInline
     override init(typeName: String, options: ServiceOptions) {
+        mailbox = Mailbox(policy: options.mailbox)
         super.init(typeName: typeName, options: options)
     }
 
     // MARK: Sending
 
-    /// Enqueues a cast; never blocks. A cast to a stopped service is counted and logged.
+    /// Enqueues a cast; never blocks (except on a full mailbox with the `.block` policy).
+    /// A cast that cannot be delivered is counted and logged.
     @inlinable
     func cast(_ message: consuming Message) {
-        if let refused = mailbox.send(consume message) {
-            noteDroppedCast(refused._methodName)
-        }
+        let outcome = mailbox.send(consume message)
+        if case .accepted = outcome { return }
+        castNotAccepted(outcome)
     }
 
     /// Sends a call and blocks the calling thread until the answer (spin, then park).
+    ///
+    /// - Parameter timeoutNanoseconds: this call's limit, or `nil` for the service's default.
     @inlinable
-    func call<Result>(_ message: consuming Message, _ reply: _Reply<Result>) throws -> sending Result {
-        try checkNotOwnThread(operation: "call")
-        if mailbox.send(consume message) != nil { throw stoppedError() }
-        return try reply.waitBlocking(spinNanoseconds: spinNanoseconds)!
+    func call<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) throws -> sending Result {
+        let method = message._methodName
+        let caller = _ServiceContext.current
+        if let caller {
+            if caller === self { throw selfWaitError("call") }
+            try caller.beginWaiting(on: self, method: method)
+        } else if _isInsideTask {
+            reportBlockingCallFromTask(method)
+        }
+        defer { caller?.endWaiting() }
+
+        let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
+        let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
+        let outcome = mailbox.send(consume message)
+        if case .accepted = outcome {} else {
+            try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
+        }
+        guard let value = try reply.waitBlocking(spinNanoseconds: spinNanoseconds, deadline: deadline) else {
+            throw timeoutError(method, after: timeout ?? 0)
+        }
+        return value
     }
 
     /// Sends a call and suspends the calling task until the answer. Blocks no thread.
     @inlinable
-    func call<Result>(_ message: consuming Message, _ reply: _Reply<Result>) async throws -> sending Result {
+    func call<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) async throws -> sending Result {
+        let method = message._methodName
         try checkNotOwnThread(operation: "call")
-        if mailbox.send(consume message) != nil { throw stoppedError() }
-        return try await reply.wait(spinNanoseconds: spinNanoseconds)
+        let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
+        let outcome = mailbox.send(consume message)
+        if case .accepted = outcome {} else {
+            try await callNotAccepted(outcome, method: method)
+        }
+        do {
+            return try await reply.wait(spinNanoseconds: spinNanoseconds, timeoutNanoseconds: timeout)
+        } catch is _Reply<Result>.TimedOut {
+            throw timeoutError(method, after: timeout ?? 0)
+        }
+    }
+
+    /// Whether the calling synchronous code runs inside a Swift concurrency task.
+    @inlinable
+    var _isInsideTask: Bool {
+        withUnsafeCurrentTask { $0 != nil }
     }
 
     @usableFromInline
@@ -143,6 +183,119 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         let method = message._methodName
         if !(consume message)._reject(stoppedError()) {
             noteDroppedCast(method)
+        }
+    }
+
+    // MARK: Mailbox slow paths (closed, full, evicting)
+
+    /// A cast was not simply accepted: count a drop, reject an evicted message, or wait for room.
+    @usableFromInline
+    func castNotAccepted(_ outcome: consuming Mailbox<Message>.SendOutcome) {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed(let message):
+                noteDroppedCast(message._methodName)
+                return
+            case .full(let message):
+                guard whenFull == .block else {
+                    noteDroppedCast(message._methodName, reason: .mailboxFull)
+                    return
+                }
+                if _ServiceContext.current == nil && _isInsideTask {
+                    reportBlockingCallFromTask(message._methodName)
+                }
+                outcome = sendWaitingForRoom(message, deadline: nil)
+            }
+        }
+    }
+
+    /// A blocking call was not simply accepted: throw, reject an evicted message, or wait for
+    /// room until `deadline`.
+    @usableFromInline
+    func callNotAccepted(
+        _ outcome: consuming Mailbox<Message>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
+    ) throws {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed:
+                throw stoppedError()
+            case .full(let message):
+                guard whenFull == .block else { throw mailboxFullError(method) }
+                if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
+                outcome = sendWaitingForRoom(message, deadline: deadline)
+            }
+        }
+    }
+
+    /// An async call was not simply accepted: throw, reject an evicted message, or suspend
+    /// until there may be room.
+    @usableFromInline
+    func callNotAccepted(_ outcome: consuming Mailbox<Message>.SendOutcome, method: StaticString) async throws {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed:
+                throw stoppedError()
+            case .full(let message):
+                guard whenFull == .block else { throw mailboxFullError(method) }
+                nonisolated(unsafe) var pending: Message? = message
+                nonisolated(unsafe) var next: Mailbox<Message>.SendOutcome? = nil
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                    let attempt = mailbox.send(pending.take()!, ifFull: .task(continuation))
+                    if case .full = attempt {} else { continuation.resume() }
+                    next = attempt
+                }
+                // Accepted, closed, or woken because there may be room: the loop looks again.
+                outcome = next.take()!
+            }
+        }
+    }
+
+    /// Registers this thread as waiting for room, parks until woken (or `deadline`), then
+    /// sends again. Returns the outcome of the last attempt.
+    func sendWaitingForRoom(_ message: consuming Message, deadline: UInt64?) -> Mailbox<Message>.SendOutcome {
+        let word = ThreadParker.current
+        switch mailbox.send(consume message, ifFull: .thread(word)) {
+        case .full(let message):
+            if let deadline {
+                if !ThreadParker.park(word, until: deadline) && !mailbox.withdrawRoomWaiter(word) {
+                    ThreadParker.park(word) // woken meanwhile: take the token
+                }
+            } else {
+                ThreadParker.park(word)
+            }
+            return mailbox.send(consume message)
+        case .accepted:
+            return .accepted
+        case .acceptedEvicting(let evicted):
+            return .acceptedEvicting(evicted)
+        case .closed(let message):
+            return .closed(message)
+        }
+    }
+
+    @usableFromInline
+    func rejectEvicted(_ message: consuming Message) {
+        let method = message._methodName
+        if !(consume message)._reject(evictedError(method)) {
+            noteDroppedCast(method, reason: .evicted)
         }
     }
 }

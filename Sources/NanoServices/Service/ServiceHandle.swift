@@ -13,6 +13,8 @@ public protocol ServiceHandle: Sendable {
     associatedtype _Message: _ServiceMessage
     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
     var _$runtime: _ServiceRuntime<_Message> { get }
+    /// Wraps a runtime object. Implementation detail of `@NanoService`.
+    init(_$runtime: _ServiceRuntime<_Message>)
 }
 
 extension ServiceHandle {
@@ -24,6 +26,23 @@ extension ServiceHandle {
 
     /// Casts that were not handled because the service was stopping or stopped.
     public var droppedCasts: Int { _$runtime.core.droppedCasts }
+
+    /// A handle to the same service whose calls give up after `limit` with
+    /// ``ServiceError/Code/timeout``, overriding ``ServiceOptions/callTimeout``:
+    ///
+    /// ```swift
+    /// let total = try counter.timeout(.milliseconds(50)).current()
+    /// ```
+    ///
+    /// The late answer of a timed-out call is dropped on the service's thread; the service
+    /// keeps working. Casts are unaffected. Cost: one small allocation; keep the returned
+    /// handle to reuse it.
+    public func timeout(_ limit: Duration) -> Self {
+        Self(_$runtime: _$runtime.withCallTimeout(limit))
+    }
+
+    /// Messages accepted and not yet handled: a snapshot, for monitoring.
+    public var mailboxDepth: Int { _$runtime.core.mailbox.depth }
 
     /// Asks the service to stop and returns at once. Callable from anywhere, including the
     /// service's own methods. Repeating it is harmless; `.immediate` upgrades an earlier

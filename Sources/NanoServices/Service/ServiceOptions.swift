@@ -32,6 +32,18 @@ public struct ServiceOptions: Sendable {
     /// when its mailbox is empty. `.zero` parks at once.
     public var spinBeforeParking: Duration
 
+    /// The longest a call waits for its answer, unless the call site sets its own with
+    /// ``ServiceHandle/timeout(_:)``. `nil` (the default) waits as long as it takes: a slow but
+    /// correct answer is not an error, and the waits that would never end — a service calling
+    /// itself, or a cycle of services calling each other — are detected and fail at once with
+    /// ``ServiceError/Code/deadlock`` instead. A timed-out call throws
+    /// ``ServiceError/Code/timeout``; its late answer is dropped on the service's thread.
+    public var callTimeout: Duration?
+
+    /// How many messages the mailbox holds and what a sender meets when it is full.
+    /// Defaults to ``MailboxPolicy/unbounded``.
+    public var mailbox: MailboxPolicy
+
     public static let defaultStackSize = 512 * 1024
 
     public init(
@@ -39,8 +51,16 @@ public struct ServiceOptions: Sendable {
         stackSize: Int = ServiceOptions.defaultStackSize,
         logger: Logger? = nil,
         spinBeforeParking: Duration = .microseconds(50),
+        callTimeout: Duration? = nil,
+        mailbox: MailboxPolicy = .unbounded,
         onCastError: (@Sendable (CastError) -> Void)? = nil
     ) {
+        precondition(stackSize >= 0, "ServiceOptions.stackSize must not be negative")
+        if case .bounded(let capacity, _) = mailbox {
+            precondition(capacity > 0, "MailboxPolicy.bounded needs a capacity of at least 1, got \(capacity)")
+        }
+        self.callTimeout = callTimeout
+        self.mailbox = mailbox
         self.name = name
         self.stackSize = stackSize
         self.logger = logger

@@ -1,0 +1,72 @@
+/// Case (b1): call round trip from a plain thread: send a value, block until the answer.
+struct CallRoundTripSync: BenchCase {
+    var id: String { "call-sync" }
+
+    func run(_ settings: BenchSettings) throws -> CaseReport {
+        let fast = settings.scaled(200_000, quick: 2_000)
+        let inline = settings.scaled(1_000_000, quick: 10_000)
+        let parked = settings.scaled(20_000, quick: 500)
+
+        let nano = try NanoCounter.Service(options: .init(name: "bench-call"))
+        let dispatch = DispatchCounter()
+        let nio = NIOCounter()
+        let naive = NaiveWorker()
+        defer {
+            try? nano.stop()
+            try? nio.shutdown()
+            naive.requestStop()
+        }
+
+        let contenders = [
+            Contender("NanoServices call", operations: fast, nano: true) { ops in
+                try MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = try nano.echo(value) }
+                    precondition(value == ops)
+                }
+            },
+            Contender("DispatchQueue async+semaphore", operations: parked) { ops in
+                MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = dispatch.echoAsyncSemaphore(value) }
+                    precondition(value == ops)
+                }
+            },
+            Contender("NIO submit().wait()", operations: parked) { ops in
+                try MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = try nio.echoWait(value) }
+                    precondition(value == ops)
+                }
+            },
+            Contender("naive Thread+cond+semaphore", operations: parked) { ops in
+                MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = naive.echo(value) }
+                    precondition(value == ops)
+                }
+            },
+            Contender("DispatchQueue sync", operations: inline,
+                      note: "no thread hop: `sync` runs the block on the caller's own thread (not a cross-thread round trip)") { ops in
+                MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = dispatch.echoSync(value) }
+                    precondition(value == ops)
+                }
+            },
+        ]
+
+        var report = CaseReport(
+            id: id, title: "call round trip from a thread (sync, caller blocks)",
+            repetitions: settings.repetitions, measurements: try settings.measure(contenders))
+        report.requireSpeedup(20, over: "DispatchQueue async+semaphore")
+        report.requireSpeedup(20, over: "NIO submit().wait()")
+        report.requireSpeedup(20, over: "naive Thread+cond+semaphore")
+        if let nanoRow = report.reference {
+            let perOp = nanoRow.nanosecondsPerOperation
+            report.targets.append(TargetCheck(target: "≈2 µs per sync call", met: perOp <= 2_200,
+                                              measured: Format.nanoseconds(perOp)))
+        }
+        return report
+    }
+}

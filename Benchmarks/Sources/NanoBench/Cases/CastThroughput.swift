@@ -1,0 +1,102 @@
+import Dispatch
+
+/// Case (a): casts from 1 or 4 producers, drain included: the clock stops once a final
+/// call (or flush) has returned, i.e. once every cast has been handled.
+struct CastThroughput: BenchCase {
+    var producers: Int
+    var id: String { "cast-\(producers)-producer\(producers == 1 ? "" : "s")" }
+
+    func run(_ settings: BenchSettings) throws -> CaseReport {
+        let fast = settings.scaled(2_000_000, quick: 20_000)
+        let medium = settings.scaled(1_000_000, quick: 10_000)
+        let slow = settings.scaled(200_000, quick: 2_000)
+        let producers = self.producers
+
+        let nano = try NanoCounter.Service(options: .init(name: "bench-cast"))
+        let dispatch = DispatchCounter()
+        let nio = NIOCounter()
+        let naive = NaiveWorker()
+        let actor = CounterActor()
+        let pinnedExecutor = DedicatedThreadExecutor(name: "bench-actor")
+        let pinned = PinnedCounterActor(executor: pinnedExecutor)
+        defer {
+            try? nano.stop()
+            try? nio.shutdown()
+            naive.requestStop()
+            pinnedExecutor.shutdown()
+        }
+
+        let contenders = [
+            Contender("NanoServices cast", operations: fast, nano: true) { ops in
+                try MonotonicClock.measure {
+                    produce(ops, producers) { nano.add(1) }
+                    try nano.flush()
+                }
+            },
+            Contender("DispatchQueue async", operations: medium) { ops in
+                MonotonicClock.measure {
+                    produce(ops, producers) { dispatch.add(1) }
+                    dispatch.flush()
+                }
+            },
+            Contender("NIO execute", operations: medium) { ops in
+                try MonotonicClock.measure {
+                    produce(ops, producers) { nio.add(1) }
+                    try nio.flush()
+                }
+            },
+            Contender("naive Thread+cond", operations: medium) { ops in
+                MonotonicClock.measure {
+                    produce(ops, producers) { naive.add(1) }
+                    naive.flush()
+                }
+            },
+            Contender("actor Task{await}", operations: slow,
+                      note: "one `Task { await actor.add(1) }` per cast (the only way to not wait); tasks run unordered") { ops in
+                let reached = DispatchSemaphore(value: 0)
+                try blockingAwait { await actor.expect(ops, reached) }
+                return MonotonicClock.measure {
+                    produce(ops, producers) { Task { await actor.add(1) } }
+                    reached.wait()
+                }
+            },
+            Contender("pinned actor Task{await}", operations: slow,
+                      note: "actor on a dedicated-thread SerialExecutor, one Task per cast, unordered") { ops in
+                let reached = DispatchSemaphore(value: 0)
+                try blockingAwait { await pinned.expect(ops, reached) }
+                return MonotonicClock.measure {
+                    produce(ops, producers) { Task { await pinned.add(1) } }
+                    reached.wait()
+                }
+            },
+        ]
+
+        var report = CaseReport(
+            id: id, title: "cast throughput, \(producers) producer\(producers == 1 ? "" : "s") (thread\(producers == 1 ? "" : "s")), drain included",
+            repetitions: settings.repetitions, measurements: try settings.measure(contenders))
+        if producers == 1 {
+            report.requireSpeedup(5, over: "DispatchQueue async")
+            report.requireSpeedup(4, over: "NIO execute")
+            if let nanoRow = report.reference {
+                let perOp = nanoRow.nanosecondsPerOperation
+                report.targets.append(TargetCheck(target: "≈50 ns per cast", met: perOp <= 55,
+                                                  measured: Format.nanoseconds(perOp)))
+            }
+        }
+        return report
+    }
+}
+
+/// Performs `operations` calls of `body`, split across `producers` threads (the calling
+/// thread itself when there is one producer).
+func produce(_ operations: Int, _ producers: Int, _ body: @escaping @Sendable () -> Void) {
+    if producers <= 1 {
+        for _ in 0..<operations { body() }
+        return
+    }
+    let share = operations / producers
+    runOnThreads(producers) { index in
+        let count = index == producers - 1 ? operations - share * (producers - 1) : share
+        for _ in 0..<count { body() }
+    }
+}

@@ -1,0 +1,67 @@
+/// Case (d): spawn N services, make one call to each, stop them all; wall time, the peak
+/// RSS and the thread count, each measured in a fresh child process of this binary.
+struct SpawnStop: BenchCase {
+    var count: Int
+    var id: String { "spawn-\(count >= 1000 ? "\(count / 1000)k" : "\(count)")" }
+
+    /// The peers, as named on the `--child spawn:PEER:COUNT` command line.
+    static let peers: [(key: String, name: String, note: String?)] = [
+        ("nano", "NanoServices", "default options (512 KiB stacks, 50 µs spin before parking)"),
+        ("nano-nospin", "NanoServices spin 0", "`spinBeforeParking: .zero`: callers and services park at once"),
+        ("naive", "naive Thread+cond", "Foundation `Thread` (default 8 MiB stack) + NSCondition queue; call via semaphore"),
+        ("actor", "actor", "default executor: no thread per instance (the cooperative pool's threads)"),
+    ]
+
+    func run(_ settings: BenchSettings) throws -> CaseReport {
+        let baseline = try runChild("idle")
+        var measurements: [Measurement] = []
+        for peer in Self.peers {
+            var best: ChildResult?
+            var peakRSS = 0
+            var threads = 0
+            for _ in 0..<max(settings.repetitions, 1) {
+                let result = try runChild("spawn:\(peer.key):\(count)")
+                if best == nil || result.nanoseconds < best!.nanoseconds { best = result }
+                peakRSS = max(peakRSS, result.peakResidentBytes)
+                threads = max(threads, result.maxThreads)
+            }
+            var row = Measurement(peer: peer.name, operations: count, bestNanoseconds: best!.nanoseconds,
+                                  note: peer.note, isNano: peer.key.hasPrefix("nano"))
+            row.extra = ["peakRSSBytes": Double(peakRSS), "maxThreads": Double(threads),
+                         "baselinePeakRSSBytes": Double(baseline.peakResidentBytes)]
+            measurements.append(row)
+        }
+        var report = CaseReport(id: id, title: "spawn + one call + stop, \(Format.count(count)) services (each run in a fresh child process)",
+                                repetitions: settings.repetitions, measurements: measurements)
+        report.notes.append("peak RSS is the child's own VmHWM (worst of \(settings.repetitions) runs); an idle child peaks at \(Format.mebibytes(Double(baseline.peakResidentBytes)))")
+        if count >= 10_000 {
+            report.requireSpeedup(1, over: "naive Thread+cond")
+            if let nano = report.reference, let rss = nano.extra["peakRSSBytes"] {
+                report.targets.append(TargetCheck(target: "peak RSS ≤ 64 MiB at 10k services", met: rss <= 64 * 1_048_576,
+                                                  measured: Format.mebibytes(rss)))
+            }
+        }
+        return report
+    }
+
+    func printReport(_ report: CaseReport) {
+        print("")
+        print("== \(report.title)  [\(report.id), best of \(report.repetitions)]")
+        var table = Table("peer", "services", "wall", "per service", "peak RSS", "max threads", "NanoServices vs peer")
+        for row in report.measurements {
+            let comparison: String
+            if row.peer == report.reference?.peer {
+                comparison = "(reference)"
+            } else if let speedup = report.speedup(over: row.peer) {
+                comparison = Format.comparison(speedup, peer: row.peer)
+            } else {
+                comparison = "-"
+            }
+            table.add(row.peer, Format.count(row.operations), Format.nanoseconds(Double(row.bestNanoseconds)),
+                      Format.nanoseconds(row.nanosecondsPerOperation),
+                      Format.mebibytes(row.extra["peakRSSBytes"] ?? 0), "\(Int(row.extra["maxThreads"] ?? 0))", comparison)
+        }
+        print(table.render())
+        report.printFooter()
+    }
+}

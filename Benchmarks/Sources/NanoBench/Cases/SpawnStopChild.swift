@@ -1,0 +1,56 @@
+import NanoServices
+
+/// The work a `--child` process does for ``SpawnStop``. Runs in a fresh process so that its
+/// `VmHWM` is its own.
+enum SpawnStopChild {
+    static func run(_ task: String) throws {
+        let parts = task.split(separator: ":").map(String.init)
+        var nanoseconds: UInt64 = 0
+        var threads = ProcessStats.threadCount ?? 0
+        if parts.count == 3, let count = Int(parts[2]) {
+            (nanoseconds, threads) = try spawn(peer: parts[1], count: count)
+        } else if task != "idle" {
+            throw ChildFailure(task: task, status: 2, output: "unknown child task")
+        }
+        try ChildResult(nanoseconds: nanoseconds, peakResidentBytes: ProcessStats.peakResidentBytes ?? 0,
+                        maxThreads: threads).emit()
+    }
+
+    /// Returns the wall time and the thread count with every instance alive.
+    private static func spawn(peer: String, count: Int) throws -> (UInt64, Int) {
+        var threads = 0
+        let start = MonotonicClock.now()
+        switch peer {
+        case "nano", "nano-nospin":
+            let options = peer == "nano" ? ServiceOptions() : ServiceOptions(spinBeforeParking: .zero)
+            var services: [NanoIdle.Service] = []
+            services.reserveCapacity(count)
+            for _ in 0..<count { services.append(try NanoIdle.Service(options: options)) }
+            for service in services { precondition(try service.ping(1) == 2) }
+            threads = ProcessStats.threadCount ?? 0
+            for service in services { service.requestStop() }
+            for service in services { try service.join() }
+        case "naive":
+            var workers: [NaiveWorker] = []
+            workers.reserveCapacity(count)
+            for _ in 0..<count { workers.append(NaiveWorker()) }
+            for worker in workers { precondition(worker.echo(1) == 2) }
+            threads = ProcessStats.threadCount ?? 0
+            for worker in workers { worker.requestStop() }
+            for worker in workers { worker.join() }
+        case "actor":
+            threads = try blockingAwait {
+                var actors: [IdleActor] = []
+                actors.reserveCapacity(count)
+                for _ in 0..<count { actors.append(IdleActor()) }
+                for actor in actors { precondition(await actor.ping(1) == 2) }
+                let threads = ProcessStats.threadCount ?? 0
+                actors.removeAll()
+                return threads
+            }
+        default:
+            throw ChildFailure(task: peer, status: 2, output: "unknown peer")
+        }
+        return (MonotonicClock.now() - start, threads)
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+
+/// `nano-bench`: NanoServices against Swift actors, DispatchQueue, SwiftNIO and a hand-written
+/// thread, measured side by side in one run and reported as ratios.
+@main
+struct NanoBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nano-bench",
+        abstract: "Benchmarks NanoServices against actors, DispatchQueue, SwiftNIO and a naive thread.",
+        discussion: "Run from the Benchmarks folder: swift run -c release nano-bench [--quick]")
+
+    @Flag(help: "Smoke mode: tiny operation counts, finishes in seconds. The numbers mean little.")
+    var quick = false
+
+    @Option(help: "Write every measurement to this file as JSON.")
+    var json: String?
+
+    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, payload-move, spawn-1k, spawn-10k, pipeline).")
+    var filter: String?
+
+    @Option(help: "Timed runs per peer; the best one is reported.")
+    var repetitions = 3
+
+    @Option(help: .hidden)
+    var child: String?
+
+    func run() throws {
+        if let child {
+            try SpawnStopChild.run(child)
+            return
+        }
+        let settings = BenchSettings(quick: quick, repetitions: max(repetitions, 1))
+        let cases: [any BenchCase] = [
+            CastThroughput(producers: 1),
+            CastThroughput(producers: 4),
+            CallRoundTripSync(),
+            CallRoundTripAsync(),
+            PayloadMove(),
+            SpawnStop(count: quick ? 100 : 1_000),
+            SpawnStop(count: quick ? 1_000 : 10_000),
+            Pipeline(),
+        ].filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
+
+        print("nano-bench: \(quick ? "QUICK smoke run (numbers are not meaningful)" : "full run"), best of \(settings.repetitions)")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Self.loadAverage())")
+        var reports: [CaseReport] = []
+        for benchCase in cases {
+            let report = try benchCase.run(settings)
+            benchCase.printReport(report)
+            reports.append(report)
+            fflush(stdout)
+        }
+        Self.printSummary(reports)
+        print("")
+        print("load average at the end: \(Self.loadAverage())")
+        if let json {
+            try JSONReport(quick: quick, repetitions: settings.repetitions, cases: reports).write(to: json)
+            print("wrote \(json)")
+        }
+    }
+
+    static func printSummary(_ reports: [CaseReport]) {
+        let checks = reports.flatMap { report in report.targets.map { (report.id, $0) } }
+        guard !checks.isEmpty else { return }
+        print("")
+        print("== targets from the issue (measured in this run)")
+        var table = Table("case", "target", "measured", "status")
+        for (id, check) in checks {
+            table.add(id, check.target, check.measured, check.met ? "met" : "MISSED")
+        }
+        print(table.render())
+    }
+
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

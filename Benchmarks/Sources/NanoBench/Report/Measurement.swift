@@ -1,0 +1,54 @@
+/// One peer's best result in one case.
+struct Measurement: Sendable {
+    /// Who ran it, e.g. "NanoServices call" or "DispatchQueue async+semaphore".
+    var peer: String
+    /// Operations per timed run (casts, calls, messages, services…).
+    var operations: Int
+    /// The best (lowest) wall time of one timed run, in nanoseconds.
+    var bestNanoseconds: UInt64
+    /// A short remark printed under the table (thread hop or not, copied or not…).
+    var note: String?
+    /// Whether this row is NanoServices, the row the others are compared with.
+    var isNano: Bool
+    /// Case-specific readings: peak RSS, threads, copies…
+    var extra: [String: Double] = [:]
+
+    var nanosecondsPerOperation: Double { Double(bestNanoseconds) / Double(max(operations, 1)) }
+    var operationsPerSecond: Double { 1e9 / max(nanosecondsPerOperation, 1e-9) }
+}
+
+/// Whether one target from the issue is met, as measured in this run.
+struct TargetCheck: Codable, Sendable {
+    var target: String
+    var met: Bool
+    var measured: String
+}
+
+/// Everything one case measured.
+struct CaseReport: Sendable {
+    /// Stable id used by `--filter` and in the JSON (`cast-1-producer`, …).
+    var id: String
+    var title: String
+    var repetitions: Int
+    var measurements: [Measurement]
+    var targets: [TargetCheck] = []
+    var notes: [String] = []
+
+    /// The row every other row is compared with: the first NanoServices row.
+    var reference: Measurement? { measurements.first(where: \.isNano) }
+
+    func measurement(_ peer: String) -> Measurement? { measurements.first { $0.peer == peer } }
+
+    /// How many times faster the reference is than `peer` (>1: NanoServices is faster).
+    func speedup(over peer: String) -> Double? {
+        guard let reference, let other = measurement(peer) else { return nil }
+        return other.nanosecondsPerOperation / reference.nanosecondsPerOperation
+    }
+
+    /// Records whether NanoServices is at least `factor`× faster than `peer`.
+    mutating func requireSpeedup(_ factor: Double, over peer: String) {
+        guard let ratio = speedup(over: peer) else { return }
+        let label = factor == 1 ? "faster than \(peer)" : "≥\(Format.ratio(factor)) faster than \(peer)"
+        targets.append(TargetCheck(target: label, met: ratio >= factor, measured: "\(Format.ratio(ratio))"))
+    }
+}

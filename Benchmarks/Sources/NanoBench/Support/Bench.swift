@@ -1,0 +1,58 @@
+/// One competitor in a case: a peer's name and a body that performs `operations` operations
+/// and returns the nanoseconds they took (set-up and tear-down excluded by the body itself).
+struct Contender {
+    var peer: String
+    var operations: Int
+    var note: String?
+    var isNano = false
+    var body: (Int) throws -> UInt64
+
+    init(_ peer: String, operations: Int, nano: Bool = false, note: String? = nil, _ body: @escaping (Int) throws -> UInt64) {
+        self.peer = peer
+        self.operations = operations
+        self.isNano = nano
+        self.note = note
+        self.body = body
+    }
+}
+
+/// Settings shared by every case, from the command line.
+struct BenchSettings: Sendable {
+    var quick: Bool
+    var repetitions: Int
+
+    /// `full` in a normal run, `quick` in `--quick` smoke mode.
+    func scaled(_ full: Int, quick: Int) -> Int { self.quick ? quick : full }
+
+    /// Runs every contender `repetitions` times, round-robin (so a burst of noise from another
+    /// process hurts every peer alike), and keeps each one's best run. One untimed warm-up
+    /// run of a tenth of the operations comes first.
+    func measure(_ contenders: [Contender]) throws -> [Measurement] {
+        for contender in contenders {
+            _ = try contender.body(max(contender.operations / 10, 1))
+        }
+        var best = [UInt64](repeating: .max, count: contenders.count)
+        for _ in 0..<max(repetitions, 1) {
+            for (index, contender) in contenders.enumerated() {
+                best[index] = min(best[index], try contender.body(contender.operations))
+            }
+        }
+        return zip(contenders, best).map { contender, nanoseconds in
+            Measurement(peer: contender.peer, operations: contender.operations, bestNanoseconds: nanoseconds,
+                        note: contender.note, isNano: contender.isNano)
+        }
+    }
+}
+
+/// A benchmark case: measures, checks its targets and prints its own table.
+protocol BenchCase {
+    /// Stable id for `--filter` and the JSON output.
+    var id: String { get }
+    func run(_ settings: BenchSettings) throws -> CaseReport
+    func printReport(_ report: CaseReport)
+}
+
+extension BenchCase {
+    /// Prints the case's table; the default is ns/op, ops/s and the ratios.
+    func printReport(_ report: CaseReport) { report.printTable() }
+}

@@ -41,7 +41,10 @@ let package = Package(
         .executableTarget(name: "NanoDemo", dependencies: ["NanoServices"]),
         .testTarget(
             name: "NanoServicesTests",
-            dependencies: ["NanoServices", "CNanoServicesShims"]
+            dependencies: [
+                "NanoServices", "CNanoServicesShims",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "NanoServicesMacrosTests",

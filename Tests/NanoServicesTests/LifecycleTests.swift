@@ -30,32 +30,33 @@ struct LifecycleTests {
         #expect(counter.droppedCasts == 2)
     }
 
-    @Test("immediate stop fails queued calls with `stopped` and nothing hangs")
+    @Test("immediate stop fails queued calls with `stopped`, drops queued casts, and nothing hangs")
     func immediateStop() async throws {
-        let service = try Tracked.Service(probe: ReleaseProbe())
+        let probe = ReleaseProbe()
+        let service = try Tracked.Service(probe: probe)
+        let gate = DispatchSemaphore(value: 0)
+        let held = Task { try await service.hold(until: gate) } // occupies the service
+        while !probe.holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
         let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
-            // First call occupies the service for a while; the others queue behind it.
-            for index in 0..<20 {
+            for _ in 0..<19 {
                 group.addTask {
                     do {
-                        _ = try await service.slow(milliseconds: index == 0 ? 200 : 1)
+                        _ = try await service.handledCount()
                         return "answered"
                     } catch let error as ServiceError {
                         return "\(error.code)"
                     }
                 }
             }
-            // Wait until the slow call runs, then stop immediately.
-            while service.state != .running { await Task.yield() }
-            try await Task.sleep(for: .milliseconds(50))
             for _ in 0..<10 { service.touch() }
+            while service.mailboxDepth < 29 { try await Task.sleep(for: .milliseconds(1)) }
             service.requestStop(.immediate)
+            gate.signal()
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
+        #expect(try await held.value == 1) // the message already running completes
         try await service.join()
-        #expect(outcomes.count == 20)
-        #expect(outcomes.allSatisfy { $0 == "answered" || $0 == "stopped" })
-        #expect(outcomes.contains("stopped"))
+        #expect(outcomes == Array(repeating: "stopped", count: 19))
         #expect(service.droppedCasts == 10)
     }
 
@@ -75,29 +76,32 @@ struct LifecycleTests {
     }
 
     @Test("releasing the last handle stops the service and ends its thread")
-    func lastHandleStops() throws {
+    func lastHandleStops() async throws {
         let probe = ReleaseProbe()
         let name = "last-handle"
         do {
             let service = try Tracked.Service(probe: probe, options: .named(name))
             let copy = service
             copy.touch()
-            #expect(try service.handledCount() == 1)
+            #expect(try await service.handledCount() == 1)
             #expect(ThreadInfo.count(named: name) == 1)
         }
-        #expect(ThreadInfo.eventually { probe.released.withLock { $0 } == name })
-        #expect(ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
+        #expect(await ThreadInfo.eventually { probe.released.withLock { $0 } == name })
+        #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 
     @Test("spawning and dropping 1,000 services leaves no thread behind")
-    func noLeakedThreads() throws {
+    func noLeakedThreads() async throws {
         let name = "leak-check"
         #expect(ThreadInfo.count(named: name) == 0)
-        for index in 0..<1_000 {
-            let counter = try Counter.Service(start: index, options: .named(name))
-            #expect(try counter.plus(1) == index + 1)
+        let correct = try await runOnNewThread {
+            try (0..<1_000).filter { index in
+                let counter = try Counter.Service(start: index, options: .named(name))
+                return try counter.plus(1) == index + 1
+            }.count
         }
-        #expect(ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
+        #expect(correct == 1_000)
+        #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 
     @Test("join waits for a stop requested elsewhere; stop and join are idempotent")

@@ -31,7 +31,7 @@ struct NanoBench: ParsableCommand {
             return
         }
         let settings = BenchSettings(quick: quick, repetitions: max(repetitions, 1))
-        let cases: [any BenchCase] = [
+        let allCases: [any BenchCase] = [
             CastThroughput(producers: 1),
             CastThroughput(producers: 4),
             CallRoundTripSync(),
@@ -40,7 +40,11 @@ struct NanoBench: ParsableCommand {
             SpawnStop(count: quick ? 100 : 1_000),
             SpawnStop(count: quick ? 1_000 : 10_000),
             Pipeline(),
-        ].filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
+        ]
+        let cases = allCases.filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
+        if cases.isEmpty {
+            throw ValidationError("no case id contains '\(filter ?? "")'; the ids are: \(allCases.map(\.id).joined(separator: ", "))")
+        }
 
         print("nano-bench: \(quick ? "QUICK smoke run (numbers are not meaningful)" : "full run"), best of \(settings.repetitions)")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(Self.loadAverage())")
@@ -49,7 +53,7 @@ struct NanoBench: ParsableCommand {
             let report = try benchCase.run(settings)
             benchCase.printReport(report)
             reports.append(report)
-            fflush(stdout)
+            fflush(nil) // show each table as soon as it is ready, also when piped
         }
         Self.printSummary(reports)
         print("")
@@ -66,6 +70,7 @@ struct NanoBench: ParsableCommand {
         print("")
         print("== targets from the issue (measured in this run)")
         var table = Table("case", "target", "measured", "status")
+        table.leftAligned = [1]
         for (id, check) in checks {
             table.add(id, check.target, check.measured, check.met ? "met" : "MISSED")
         }

@@ -19,7 +19,7 @@ import Synchronization
 /// Thread safety: `result` is written by the service before it publishes `ready` (release)
 /// and read by the caller after it observes `ready` (acquire). `waiter` is written by the
 /// caller before it publishes `waiting` and read by the service after it observes `waiting`.
-public final class _Reply<Value>: @unchecked Sendable {
+public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @usableFromInline
     enum Waiter {
         case none
@@ -130,9 +130,10 @@ public final class _Reply<Value>: @unchecked Sendable {
 
     /// Suspends the calling task until the answer arrives. Blocks no thread.
     ///
-    /// With a `timeoutNanoseconds`, a timer task gives up after that long and the call throws
+    /// With a `timeoutNanoseconds`, the shared timer thread gives up after that long and the call throws
     /// ``TimedOut``; the late answer is then dropped by the service. Cancelling the calling
-    /// task gives up the same way and throws `CancellationError`.
+    /// task gives up the same way and throws `CancellationError` (the message, already sent,
+    /// may still be handled; its answer is dropped).
     @inlinable
     func wait(spinNanoseconds: Int64, timeoutNanoseconds: Int64? = nil) async throws -> sending Value {
         // A short spin first: an answer within a few microseconds is far cheaper to wait for
@@ -141,9 +142,6 @@ public final class _Reply<Value>: @unchecked Sendable {
         var spinner = SpinWait(budgetNanoseconds: min(spinNanoseconds, Self.asyncSpinLimit))
         while !isReady && spinner.spin() {}
         if isReady { return try takeResult() }
-        if timeoutNanoseconds == nil {
-            return try await suspendUntilAnswered(timer: nil)
-        }
         return try await withTaskCancellationHandler {
             try await suspendUntilAnswered(timer: timeoutNanoseconds)
         } onCancel: {
@@ -153,8 +151,8 @@ public final class _Reply<Value>: @unchecked Sendable {
 
     @inlinable
     func suspendUntilAnswered(timer timeoutNanoseconds: Int64?) async throws -> sending Value {
-        var timerTask: Task<Void, Never>? = nil
-        defer { timerTask?.cancel() }
+        var timer: TimeoutScheduler.Entry? = nil
+        defer { if let timer { TimeoutScheduler.shared.cancel(timer) } }
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Value, any Error>) in
             waiter = .task(continuation)
             if !state.compareExchange(
@@ -166,10 +164,11 @@ public final class _Reply<Value>: @unchecked Sendable {
                 return
             }
             if let timeoutNanoseconds {
-                timerTask = Task { [self] in
-                    try? await Task.sleep(for: .nanoseconds(timeoutNanoseconds))
-                    if !Task.isCancelled { abandon(throwing: TimedOut()) }
-                }
+                timer = TimeoutScheduler.shared.schedule(self, after: timeoutNanoseconds)
+            }
+            // Cancelled before the handler could see a waiter: give up now.
+            if withUnsafeCurrentTask(body: { $0?.isCancelled ?? false }) {
+                abandon(throwing: CancellationError())
             }
         }
     }
@@ -184,6 +183,12 @@ public final class _Reply<Value>: @unchecked Sendable {
         guard case .task(let continuation) = waiter else { return }
         waiter = .none
         continuation.resume(throwing: error)
+    }
+
+    /// The timer thread's deadline passed.
+    @usableFromInline
+    func timeoutExpired() {
+        abandon(throwing: TimedOut())
     }
 
     /// Thrown by ``wait(spinNanoseconds:timeoutNanoseconds:)`` when its time limit passes.

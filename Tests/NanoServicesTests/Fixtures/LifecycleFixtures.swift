@@ -26,6 +26,7 @@ final class Journal {
 /// Records whether its instance was released, and on which thread.
 final class ReleaseProbe: Sendable {
     let released = Mutex<String?>(nil)
+    let holding = Atomic<Bool>(false)
 }
 
 @NanoService
@@ -38,6 +39,14 @@ final class Tracked {
 
     public func touch() { handled += 1 }
     public func handledCount() -> Int { handled }
+    /// Blocks the service until `gate` is signalled.
+    public func hold(until gate: DispatchSemaphore) -> Int {
+        probe.holding.store(true, ordering: .releasing)
+        gate.wait()
+        handled += 1
+        return handled
+    }
+
     public func slow(milliseconds: Int) -> Int {
         usleepMilliseconds(milliseconds)
         handled += 1

@@ -23,12 +23,13 @@ enum ThreadInfo {
 
     /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
     /// For facts the kernel publishes asynchronously (a thread's exit), not for our own code.
-    static func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
+    /// Suspends between polls, so it never holds a cooperative thread.
+    static func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
             if condition() { return true }
-            usleep(1_000)
+            try? await Task.sleep(for: .milliseconds(1))
         }
         return condition()
     }

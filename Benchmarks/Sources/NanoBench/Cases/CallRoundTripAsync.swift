@@ -60,8 +60,8 @@ struct CallRoundTripAsync: BenchCase {
             repetitions: settings.repetitions, measurements: try settings.measure(contenders))
         let hopThread = try blockingAwait { await pinned.lastThreadID }
         report.notes.append(hopThread == pinnedExecutor.threadID
-            ? "checked: the pinned actor's method ran on its executor's thread (tid \(hopThread))"
-            : "WARNING: the pinned actor's method ran on tid \(hopThread), not its executor's thread \(pinnedExecutor.threadID)")
+            ? "checked: the pinned actor's method ran on its executor's thread (pthread \(hopThread))"
+            : "WARNING: the pinned actor's method ran on pthread \(hopThread), not its executor's thread \(pinnedExecutor.threadID)")
         report.requireSpeedup(1, over: "pinned actor await")
         report.requireSpeedup(1, over: "NIO submit().get()")
         return report

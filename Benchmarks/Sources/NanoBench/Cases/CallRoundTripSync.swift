@@ -59,6 +59,7 @@ struct CallRoundTripSync: BenchCase {
         var report = CaseReport(
             id: id, title: "call round trip from a thread (sync, caller blocks)",
             repetitions: settings.repetitions, measurements: try settings.measure(contenders))
+        report.notes.append("actors have no synchronous entry point (a thread must bridge with a Task and a semaphore); they are measured from a Task in call-async")
         report.requireSpeedup(20, over: "DispatchQueue async+semaphore")
         report.requireSpeedup(20, over: "NIO submit().wait()")
         report.requireSpeedup(20, over: "naive Thread+cond+semaphore")

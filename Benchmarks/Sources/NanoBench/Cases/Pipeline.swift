@@ -36,7 +36,8 @@ struct Pipeline: BenchCase {
                     try nano2.flush()
                     try nano3.flush()
                 }
-                precondition(try nano3.count() - before == ops)
+                let after = try nano3.count()
+                precondition(after - before == ops)
                 return elapsed
             },
             Contender("DispatchQueue async chain", operations: medium) { ops in
@@ -73,7 +74,7 @@ struct Pipeline: BenchCase {
             Contender("actor await chain", operations: medium,
                       note: "a Task awaits stage 1, which awaits stage 2, which awaits stage 3: default actors run the whole chain on the producer's thread, one message at a time (no pipelining, no hops)") { ops in
                 try blockingAwait {
-                    try await MonotonicClock.measure {
+                    await MonotonicClock.measure {
                         for value in 0..<ops { await actor1.push(value) }
                     }
                 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Case (d): spawn N services, make one call to each, stop them all; wall time, the peak
 /// RSS and the thread count, each measured in a fresh child process of this binary.
 struct SpawnStop: BenchCase {
@@ -14,7 +16,7 @@ struct SpawnStop: BenchCase {
 
     func run(_ settings: BenchSettings) throws -> CaseReport {
         let baseline = try runChild("idle")
-        var measurements: [Measurement] = []
+        var measurements: [PeerResult] = []
         for peer in Self.peers {
             var best: ChildResult?
             var peakRSS = 0
@@ -25,7 +27,7 @@ struct SpawnStop: BenchCase {
                 peakRSS = max(peakRSS, result.peakResidentBytes)
                 threads = max(threads, result.maxThreads)
             }
-            var row = Measurement(peer: peer.name, operations: count, bestNanoseconds: best!.nanoseconds,
+            var row = PeerResult(peer: peer.name, operations: count, bestNanoseconds: best!.nanoseconds,
                                   note: peer.note, isNano: peer.key.hasPrefix("nano"))
             row.extra = ["peakRSSBytes": Double(peakRSS), "maxThreads": Double(threads),
                          "baselinePeakRSSBytes": Double(baseline.peakResidentBytes)]
@@ -47,7 +49,8 @@ struct SpawnStop: BenchCase {
     func printReport(_ report: CaseReport) {
         print("")
         print("== \(report.title)  [\(report.id), best of \(report.repetitions)]")
-        var table = Table("peer", "services", "wall", "per service", "peak RSS", "max threads", "NanoServices vs peer")
+        var table = Table("peer", "services", "wall", "wall/service", "peak RSS", "above idle", "RSS/service", "max threads",
+                          "NanoServices vs peer")
         for row in report.measurements {
             let comparison: String
             if row.peer == report.reference?.peer {
@@ -57,9 +60,12 @@ struct SpawnStop: BenchCase {
             } else {
                 comparison = "-"
             }
+            let peak = row.extra["peakRSSBytes"] ?? 0
+            let above = max(peak - (row.extra["baselinePeakRSSBytes"] ?? 0), 0)
             table.add(row.peer, Format.count(row.operations), Format.nanoseconds(Double(row.bestNanoseconds)),
                       Format.nanoseconds(row.nanosecondsPerOperation),
-                      Format.mebibytes(row.extra["peakRSSBytes"] ?? 0), "\(Int(row.extra["maxThreads"] ?? 0))", comparison)
+                      Format.mebibytes(peak), Format.mebibytes(above), String(format: "%.1f KiB", above / 1024 / Double(row.operations)),
+                      "\(Int(row.extra["maxThreads"] ?? 0))", comparison)
         }
         print(table.render())
         report.printFooter()

@@ -26,7 +26,10 @@ enum SpawnStopChild {
             var services: [NanoIdle.Service] = []
             services.reserveCapacity(count)
             for _ in 0..<count { services.append(try NanoIdle.Service(options: options)) }
-            for service in services { precondition(try service.ping(1) == 2) }
+            for service in services {
+                let answer = try service.ping(1)
+                precondition(answer == 2)
+            }
             threads = ProcessStats.threadCount ?? 0
             for service in services { service.requestStop() }
             for service in services { try service.join() }
@@ -43,7 +46,10 @@ enum SpawnStopChild {
                 var actors: [IdleActor] = []
                 actors.reserveCapacity(count)
                 for _ in 0..<count { actors.append(IdleActor()) }
-                for actor in actors { precondition(await actor.ping(1) == 2) }
+                for actor in actors {
+                    let answer = await actor.ping(1)
+                    precondition(answer == 2)
+                }
                 let threads = ProcessStats.threadCount ?? 0
                 actors.removeAll()
                 return threads

@@ -36,7 +36,7 @@ actor PinnedCounterActor {
     private var target = Int.max
     private var reached: DispatchSemaphore?
     /// The thread the last `echo` ran on, to prove the hop really happens.
-    private(set) var lastThreadID: Int32 = 0
+    private(set) var lastThreadID: UInt = 0
 
     init(executor: DedicatedThreadExecutor) { self.executor = executor }
 

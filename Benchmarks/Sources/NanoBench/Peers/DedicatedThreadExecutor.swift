@@ -10,10 +10,10 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []   // guarded by `condition`
     private var stopping = false          // guarded by `condition`
     private let started = DispatchSemaphore(value: 0)
-    private(set) var threadID: Int32 = 0  // written once, before init returns
+    private(set) var threadID: UInt = 0  // written once, before init returns
 
     init(name: String) {
-        let thread = Thread { [unowned(unsafe) self] in self.loop() }
+        let thread = Thread { [self] in loop() }
         thread.name = name
         thread.start()
         started.wait()

@@ -21,7 +21,7 @@ extension CaseReport {
     }
 
     /// A second NanoServices row, compared with the first (payload vs Int).
-    private func ratioToReference(_ row: Measurement) -> String {
+    private func ratioToReference(_ row: PeerResult) -> String {
         guard let reference else { return "-" }
         let ratio = row.nanosecondsPerOperation / reference.nanosecondsPerOperation
         return "\(Format.ratio(ratio)) the time of \(reference.peer)"

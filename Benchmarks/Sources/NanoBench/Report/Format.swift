@@ -3,6 +3,7 @@ import Foundation
 /// Number formatting for the tables.
 enum Format {
     static func nanoseconds(_ value: Double) -> String {
+        if value >= 1_000_000_000 { return String(format: "%.2f s", value / 1_000_000_000) }
         if value >= 1_000_000 { return String(format: "%.2f ms", value / 1_000_000) }
         if value >= 10_000 { return String(format: "%.1f µs", value / 1_000) }
         if value >= 1_000 { return String(format: "%.2f µs", value / 1_000) }

@@ -27,18 +27,19 @@ struct BenchSettings: Sendable {
     /// Runs every contender `repetitions` times, round-robin (so a burst of noise from another
     /// process hurts every peer alike), and keeps each one's best run. One untimed warm-up
     /// run of a tenth of the operations comes first.
-    func measure(_ contenders: [Contender]) throws -> [Measurement] {
+    func measure(_ contenders: [Contender]) throws -> [PeerResult] {
         for contender in contenders {
             _ = try contender.body(max(contender.operations / 10, 1))
         }
         var best = [UInt64](repeating: .max, count: contenders.count)
         for _ in 0..<max(repetitions, 1) {
             for (index, contender) in contenders.enumerated() {
-                best[index] = min(best[index], try contender.body(contender.operations))
+                let elapsed = try contender.body(contender.operations)
+                best[index] = min(best[index], elapsed)
             }
         }
         return zip(contenders, best).map { contender, nanoseconds in
-            Measurement(peer: contender.peer, operations: contender.operations, bestNanoseconds: nanoseconds,
+            PeerResult(peer: contender.peer, operations: contender.operations, bestNanoseconds: nanoseconds,
                         note: contender.note, isNano: contender.isNano)
         }
     }

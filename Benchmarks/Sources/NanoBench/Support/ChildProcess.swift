@@ -21,7 +21,7 @@ struct ChildResult: Codable, Sendable {
 /// A fresh process per measurement, because `VmHWM` is process-wide and never goes down.
 func runChild(_ task: String) throws -> ChildResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
     process.arguments = ["--child", task]
     let output = Pipe()
     process.standardOutput = output

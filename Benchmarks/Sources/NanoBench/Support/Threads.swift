@@ -40,4 +40,4 @@ private final class ResultBox<Result: Sendable>: @unchecked Sendable {
 }
 
 /// The calling thread's kernel id, to check which thread ran a piece of code.
-func currentThreadID() -> Int32 { gettid() }
+func currentThreadID() -> UInt { UInt(pthread_self()) }

@@ -1,5 +1,5 @@
 /// One peer's best result in one case.
-struct Measurement: Sendable {
+struct PeerResult: Sendable {
     /// Who ran it, e.g. "NanoServices call" or "DispatchQueue async+semaphore".
     var peer: String
     /// Operations per timed run (casts, calls, messages, services…).
@@ -30,14 +30,14 @@ struct CaseReport: Sendable {
     var id: String
     var title: String
     var repetitions: Int
-    var measurements: [Measurement]
+    var measurements: [PeerResult]
     var targets: [TargetCheck] = []
     var notes: [String] = []
 
     /// The row every other row is compared with: the first NanoServices row.
-    var reference: Measurement? { measurements.first(where: \.isNano) }
+    var reference: PeerResult? { measurements.first(where: \.isNano) }
 
-    func measurement(_ peer: String) -> Measurement? { measurements.first { $0.peer == peer } }
+    func measurement(_ peer: String) -> PeerResult? { measurements.first { $0.peer == peer } }
 
     /// How many times faster the reference is than `peer` (>1: NanoServices is faster).
     func speedup(over peer: String) -> Double? {

@@ -1,0 +1,81 @@
+import Foundation
+import NanoServices
+import Synchronization
+import Testing
+
+@Suite("Deadlock detection")
+struct DeadlockTests {
+    @Test("a call to itself through a copied handle fails at once with `deadlock`")
+    func selfCallThroughCopy() throws {
+        let service = try SelfWaiter.Service(options: .init(callTimeout: .seconds(10)))
+        let copy = service
+        service.remember(copy)
+        let started = ContinuousClock.now
+        #expect(try service.callSelf() == "deadlock")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        service.forget()
+    }
+
+    @Test("a two-service cycle fails at once with `deadlock` naming the cycle in order")
+    func twoServiceCycle() throws {
+        let a = try Relay.Service(label: "A", options: .init(name: "A", callTimeout: .seconds(10)))
+        let b = try Relay.Service(label: "B", options: .init(name: "B", callTimeout: .seconds(10)))
+        try a.connect(to: b)
+        try b.connect(to: a)
+        let started = ContinuousClock.now
+        let error = #expect(throws: ServiceError.self) { try a.relay(hops: 3) }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(error?.code == .deadlock)
+        #expect(error?.cycle == ["B", "A", "B"])
+        #expect(error?.message.contains("B → A → B") == true)
+        // Both keep working.
+        #expect(try a.ping() == "A")
+        #expect(try b.ping() == "B")
+        #expect(try a.relay(hops: 1) == "A>B")
+        try a.connect(to: nil)
+        try b.connect(to: nil)
+    }
+
+    @Test("a three-service cycle fails at once with `deadlock` naming A → B → C in order")
+    func threeServiceCycle() throws {
+        let a = try Relay.Service(label: "A", options: .named("A"))
+        let b = try Relay.Service(label: "B", options: .named("B"))
+        let c = try Relay.Service(label: "C", options: .named("C"))
+        try a.connect(to: b)
+        try b.connect(to: c)
+        try c.connect(to: a)
+        let error = #expect(throws: ServiceError.self) { try a.relay(hops: 10) }
+        #expect(error?.code == .deadlock)
+        #expect(error?.cycle == ["C", "A", "B", "C"])
+        #expect(try a.relay(hops: 2) == "A>B>C")
+        #expect(try c.ping() == "C")
+        for relay in [a, b, c] { try relay.connect(to: nil) }
+    }
+
+    @Test("concurrent calls through a DAG of services never report a false deadlock (1,000,000 calls)")
+    func noFalseDeadlocks() async throws {
+        let stages = try (0..<6).map { try Stage.Service(options: .named("stage-\($0)")) }
+        // 0 → 2, 3; 1 → 2, 3; 2 → 4; 3 → 4, 5; 4 → 5: a call into stage 0 or 1 makes 8 calls.
+        try await stages[0].connect(to: [stages[2], stages[3]])
+        try await stages[1].connect(to: [stages[2], stages[3]])
+        try await stages[2].connect(to: [stages[4]])
+        try await stages[3].connect(to: [stages[4], stages[5]])
+        try await stages[4].connect(to: [stages[5]])
+        let totalCalls = isThreadSanitized ? 100_000 : 1_000_000
+        let perThread = totalCalls / 8 / 4
+        let counted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for thread in 0..<4 {
+                group.addTask {
+                    try await runOnNewThread {
+                        var calls = 0
+                        for index in 0..<perThread { calls += try stages[(thread + index) % 2].work() }
+                        return calls
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(counted == perThread * 4 * 8)
+        for stage in stages { try await stage.connect(to: []) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import NanoServices
+import Synchronization
+import Testing
+
+@Suite("Call timeouts")
+struct TimeoutTests {
+    @Test("a call slower than its timeout throws `timeout` within a small margin; the next call succeeds")
+    func blockingTimeout() async throws {
+        let sleeper = try Sleeper.Service(counter: ReleaseCounter())
+        let (error, elapsed, next) = try await runOnNewThread { () -> (ServiceError?, Duration, Int) in
+            let started = ContinuousClock.now
+            var caught: ServiceError?
+            do {
+                _ = try sleeper.timeout(.milliseconds(50)).nap(milliseconds: 400)
+            } catch let error as ServiceError {
+                caught = error
+            }
+            let elapsed = ContinuousClock.now - started
+            return (caught, elapsed, try sleeper.nap(milliseconds: 0))
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.message.contains("nap(milliseconds:)") == true)
+        #expect(elapsed >= .milliseconds(50))
+        #expect(elapsed < .milliseconds(350)) // gave up long before the answer
+        #expect(next == 2) // the service kept working
+    }
+
+    @Test("the service's default timeout applies, and a call site can override it")
+    func defaultAndOverride() async throws {
+        let sleeper = try Sleeper.Service(counter: ReleaseCounter(), options: .init(callTimeout: .milliseconds(30)))
+        let error = await #expect(throws: ServiceError.self) { try await sleeper.nap(milliseconds: 300) }
+        #expect(error?.code == .timeout)
+        #expect(try await sleeper.timeout(.seconds(5)).nap(milliseconds: 60) == 2)
+    }
+
+    @Test("an async call slower than its timeout throws `timeout`; cancellation throws CancellationError")
+    func asyncTimeoutAndCancellation() async throws {
+        let sleeper = try Sleeper.Service(counter: ReleaseCounter())
+        let error = await #expect(throws: ServiceError.self) {
+            try await sleeper.timeout(.milliseconds(40)).nap(milliseconds: 300)
+        }
+        #expect(error?.code == .timeout)
+
+        // The service is held until after the cancellation, so the answer cannot win.
+        let gate = DispatchSemaphore(value: 0)
+        let held = Task { try await sleeper.hold(until: gate) }
+        let call = Task { try await sleeper.timeout(.seconds(30)).nap(milliseconds: 1) }
+        try await Task.sleep(for: .milliseconds(20))
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        gate.signal()
+        _ = try await held.value
+        #expect(try await sleeper.ping() >= 1)
+    }
+
+    @Test("10,000 timed-out calls: every late answer is released, no thread is left behind")
+    func manyTimedOutCalls() async throws {
+        let counter = ReleaseCounter()
+        let name = "timeouts"
+        let sleeper = try Sleeper.Service(counter: counter, options: .named(name))
+        let calls = isThreadSanitized ? 2_000 : 10_000
+        // Keep the service busy until every call below has timed out while queued.
+        let gate = DispatchSemaphore(value: 0)
+        let busy = Task { try await sleeper.hold(until: gate) }
+        while counter.napsStarted.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let quick = sleeper.timeout(.milliseconds(100))
+        let timedOut = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<calls {
+                group.addTask {
+                    do {
+                        _ = try await quick.answer()
+                        return false
+                    } catch let error as ServiceError where error.code == .timeout {
+                        return true
+                    }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(timedOut == calls)
+        gate.signal()
+        _ = try await busy.value
+        // The service handled each late call and dropped its answer.
+        _ = try await sleeper.ping()
+        #expect(counter.released.load(ordering: .relaxed) == calls)
+        #expect(ThreadInfo.count(named: name) == 1)
+        try await sleeper.stop()
+        #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
+    }
+}

@@ -33,7 +33,21 @@ public enum CastMacro: PeerMacro {
     }
 }
 
-/// Where `@Call` and `@Cast` may appear.
+/// `@Reentrant`: lets an `async` method's suspensions interleave with other messages.
+///
+/// Generates nothing; see ``CallMacro`` for what it checks.
+public enum ReentrantMacro: PeerMacro {
+    public static func expansion(
+        of node: AttributeSyntax,
+        providingPeersOf declaration: some DeclSyntaxProtocol,
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        MarkerPlacement.check(node, marker: "Reentrant", on: declaration, in: context)
+        return []
+    }
+}
+
+/// Where `@Call`, `@Cast` and `@Reentrant` may appear.
 enum MarkerPlacement {
     static func check(
         _ attribute: AttributeSyntax,

@@ -66,34 +66,59 @@ struct MessageEnumGenerator {
         let arguments = zip(method.parameters, bindings).map { parameter, binding in
             parameter.argument(value: binding, movedVia: "Self._$moved", consumesValue: true)
         }
-        let invocation = "instance.\(method.name)(\(arguments.joined(separator: ", ")))"
-
         writer.line("case .\(method.caseName)\(pattern):")
+        guard method.isAsync else {
+            let invocation = "instance.\(method.name)(\(arguments.joined(separator: ", ")))"
+            writer.indented { writeCaseBody(of: method, invocation: invocation, replyName: replyName, into: &$0) }
+            return
+        }
+        // An `async` method runs in a task on the service's executor: the instance and the
+        // arguments are handed to it explicitly (the service thread is the only one that
+        // touches them, before and after every suspension).
         writer.indented { body in
-            switch (method.kind, method.isThrowing, method.resultType != nil) {
-            case (.cast, false, _):
-                body.line(invocation)
-            case (.cast, true, _):
-                body.block("do {", closing: "} catch {") { $0.line("try \(invocation)") }
-                body.indented { $0.line("context._reportCastError(error, method: \"\(method.displayName)\")") }
-                body.line("}")
-            case (.call, false, true):
-                body.line("\(replyName)._succeed(\(invocation))")
-            case (.call, false, false):
-                body.line(invocation)
-                body.line("\(replyName)._succeed(())")
-            case (.call, true, true):
-                body.block("do {", closing: "} catch {") { $0.line("\(replyName)._succeed(try \(invocation))") }
-                body.indented { $0.line("\(replyName)._fail(error)") }
-                body.line("}")
-            case (.call, true, false):
-                body.block("do {", closing: "} catch {") { tryBody in
-                    tryBody.line("try \(invocation)")
-                    tryBody.line("\(replyName)._succeed(())")
-                }
-                body.indented { $0.line("\(replyName)._fail(error)") }
-                body.line("}")
+            body.line("let _$instance = Self._$moved(instance)")
+            var asyncArguments: [String] = []
+            for (parameter, binding) in zip(method.parameters, bindings) {
+                let value = parameter.isSending ? "Self._$moved(consume \(binding))" : binding
+                body.line("let _$argument_\(binding) = \(value)")
+                // A captured value is not disconnected: hand a `sending` one over again.
+                let passed = parameter.isSending ? "Self._$moved(_$argument_\(binding))" : "_$argument_\(binding)"
+                asyncArguments.append(parameter.callLabel.map { "\($0): \(passed)" } ?? passed)
             }
+            let invocation = "await _$instance.\(method.name)(\(asyncArguments.joined(separator: ", ")))"
+            body.block("context._startAsync(reentrant: \(method.isReentrant)) {") {
+                writeCaseBody(of: method, invocation: invocation, replyName: replyName, into: &$0)
+            }
+        }
+    }
+
+    /// The statements that invoke the method and answer (or report) its outcome.
+    private func writeCaseBody(
+        of method: ServiceMethod, invocation: String, replyName: String, into body: inout SourceWriter
+    ) {
+        switch (method.kind, method.isThrowing, method.resultType != nil) {
+        case (.cast, false, _):
+            body.line(invocation)
+        case (.cast, true, _):
+            body.block("do {", closing: "} catch {") { $0.line("try \(invocation)") }
+            body.indented { $0.line("context._reportCastError(error, method: \"\(method.displayName)\")") }
+            body.line("}")
+        case (.call, false, true):
+            body.line("\(replyName)._succeed(\(invocation))")
+        case (.call, false, false):
+            body.line(invocation)
+            body.line("\(replyName)._succeed(())")
+        case (.call, true, true):
+            body.block("do {", closing: "} catch {") { $0.line("\(replyName)._succeed(try \(invocation))") }
+            body.indented { $0.line("\(replyName)._fail(error)") }
+            body.line("}")
+        case (.call, true, false):
+            body.block("do {", closing: "} catch {") { tryBody in
+                tryBody.line("try \(invocation)")
+                tryBody.line("\(replyName)._succeed(())")
+            }
+            body.indented { $0.line("\(replyName)._fail(error)") }
+            body.line("}")
         }
     }
 

@@ -23,8 +23,10 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
     case inoutParameter(parameterName: String)
     /// A forwarded method or initializer with generic parameters.
     case genericMethod(methodName: String)
-    /// A public `async` method.
+    /// A public `async` method on a struct service.
     case asyncMethod(methodName: String)
+    /// `@Reentrant` on a method that is not `async`.
+    case reentrantWithoutAsync(methodName: String)
     /// An `async` initializer.
     case asyncInitializer(initializerName: String)
     /// A public method whose name is also a member of every handle.
@@ -61,7 +63,9 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
         case .genericMethod(let methodName):
             "generic method '\(methodName)' cannot be forwarded by '@NanoService'; make it non-public or remove its generic parameters"
         case .asyncMethod(let methodName):
-            "'async' service methods are not supported yet; make '\(methodName)' synchronous or non-public"
+            "'async' method '\(methodName)' needs a class service: a struct's state cannot stay with a suspended method; make the type a final class, or '\(methodName)' synchronous"
+        case .reentrantWithoutAsync(let methodName):
+            "'@Reentrant' has no effect on '\(methodName)': only an 'async' method can be suspended and interleaved"
         case .asyncInitializer(let initializerName):
             "'async' initializers are not supported yet; make '\(initializerName)' synchronous or private"
         case .collidesWithHandle(let methodName):
@@ -97,6 +101,7 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
         case .inoutParameter: "inout-parameter"
         case .genericMethod: "generic-method"
         case .asyncMethod: "async-method"
+        case .reentrantWithoutAsync: "reentrant-without-async"
         case .asyncInitializer: "async-initializer"
         case .collidesWithHandle: "collides-with-handle"
         case .redundantCall: "redundant-call"
@@ -116,7 +121,7 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
 
     var severity: DiagnosticSeverity {
         switch self {
-        case .redundantCall, .redundantCast, .markerWithoutEffect, .markerOutsideService:
+        case .redundantCall, .redundantCast, .markerWithoutEffect, .markerOutsideService, .reentrantWithoutAsync:
             .warning
         default:
             .error

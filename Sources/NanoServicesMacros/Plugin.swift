@@ -8,5 +8,6 @@ struct NanoServicesPlugin: CompilerPlugin {
         NanoServiceMacro.self,
         CallMacro.self,
         CastMacro.self,
+        ReentrantMacro.self,
     ]
 }

@@ -36,9 +36,15 @@ extension ServiceModelParser {
             isForwardable = false
         }
         let effects = function.signature.effectSpecifiers
-        if let asyncSpecifier = effects?.asyncSpecifier {
+        let asyncSpecifier = effects?.asyncSpecifier
+        if let asyncSpecifier, isStructTarget {
             diagnose(asyncSpecifier, .asyncMethod(methodName: name))
             isForwardable = false
+        }
+        if let reentrant = markers.reentrant, asyncSpecifier == nil {
+            diagnose(
+                reentrant, .reentrantWithoutAsync(methodName: name),
+                fixIts: [NanoServiceFixIts.remove(reentrant, named: "Reentrant")])
         }
         let throwsSpecifier = effects?.throwsClause?.throwsSpecifier
         if let throwsSpecifier, throwsSpecifier.tokenKind == .keyword(.rethrows) {
@@ -74,6 +80,8 @@ extension ServiceModelParser {
             displayName: Self.displayName(name, function.signature.parameterClause),
             kind: kind,
             isThrowing: isThrowing,
+            isAsync: asyncSpecifier != nil,
+            isReentrant: asyncSpecifier != nil && markers.reentrant != nil,
             parameters: parameters,
             resultType: returnsValue ? result?.valueType.trimmedDescription : nil,
             resultMetatypeBase: returnsValue ? result?.metatypeBase : nil,
@@ -165,15 +173,17 @@ extension ServiceModelParser {
 private struct Markers {
     let call: AttributeSyntax?
     let cast: AttributeSyntax?
+    let reentrant: AttributeSyntax?
 
     init(_ attributes: AttributeListSyntax) {
         call = attributes.attributes(named: "Call").first
         cast = attributes.attributes(named: "Cast").first
+        reentrant = attributes.attributes(named: "Reentrant").first
     }
 
-    /// Both markers with their names, in source order.
+    /// Every marker with its name, in source order.
     var all: [(AttributeSyntax, String)] {
-        [(call, "Call"), (cast, "Cast")]
+        [(call, "Call"), (cast, "Cast"), (reentrant, "Reentrant")]
             .compactMap { attribute, name in attribute.map { ($0, name) } }
             .sorted { $0.0.position < $1.0.position }
     }

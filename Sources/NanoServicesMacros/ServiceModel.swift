@@ -12,10 +12,11 @@ struct ServiceModel {
     /// The methods the handle forwards, in declaration order.
     let methods: [ServiceMethod]
 
-    /// Whether a forwarded method or initializer takes a `sending` parameter, which the
-    /// generated code passes on with `_$Message._$moved`.
+    /// Whether a forwarded method or initializer takes a `sending` parameter, or a method is
+    /// `async` (its instance and arguments go to a task): the generated code then hands values
+    /// over with `_$Message._$moved`.
     var movesSentValues: Bool {
-        methods.contains { $0.parameters.contains(where: \.isSending) }
+        methods.contains { $0.isAsync || $0.parameters.contains(where: \.isSending) }
             || initializers.contains { $0.parameters.contains(where: \.isSending) }
     }
 }
@@ -123,6 +124,11 @@ struct ServiceMethod {
     let kind: ServiceMethodKind
     /// `true` when the method throws (any kind of `throws`).
     let isThrowing: Bool
+    /// `true` when the method is `async`: it runs in a task on the service's executor.
+    let isAsync: Bool
+    /// `true` for an `async` method marked `@Reentrant`: it does not hold the service while
+    /// suspended.
+    let isReentrant: Bool
     let parameters: [ServiceParameter]
     /// The result type as written, `nil` for `Void`.
     let resultType: String?

@@ -14,6 +14,8 @@ struct ServiceModelParser {
     private(set) var typeName = ""
     /// The access level of the generated code.
     private(set) var typeAccessLevel = AccessLevel.internal
+    /// `true` when the service type is a struct (its `async` methods cannot be forwarded).
+    private(set) var isStructTarget = false
 
     /// Returns the model, or `nil` when the declaration cannot be a service at all (an actor,
     /// an enum, a protocol, an extension).
@@ -73,6 +75,7 @@ struct ServiceModelParser {
         }
         if let structDeclaration = declaration.as(StructDeclSyntax.self) {
             typeName = structDeclaration.name.text
+            isStructTarget = true
             return true
         }
         if let actorDeclaration = declaration.as(ActorDeclSyntax.self) {

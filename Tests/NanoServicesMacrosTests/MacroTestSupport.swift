@@ -13,4 +13,5 @@ let nanoServiceMacros: [String: MacroSpec] = [
     ),
     "Call": MacroSpec(type: CallMacro.self),
     "Cast": MacroSpec(type: CastMacro.self),
+    "Reentrant": MacroSpec(type: ReentrantMacro.self),
 ]

@@ -47,26 +47,6 @@ struct MethodDiagnosticsTests {
         }
     }
 
-    @Test func asyncMethodIsRejected() {
-        assertMacro {
-            """
-            @NanoService
-            final class Fetcher {
-                public func fetch() async -> Int { 0 }
-            }
-            """
-        } diagnostics: {
-            """
-            @NanoService
-            final class Fetcher {
-                public func fetch() async -> Int { 0 }
-                                    ┬────
-                                    ╰─ 🛑 'async' service methods are not supported yet; make 'fetch' synchronous or non-public
-            }
-            """
-        }
-    }
-
     @Test func asyncInitializerIsRejected() {
         assertMacro {
             """
@@ -236,16 +216,14 @@ struct MethodDiagnosticsTests {
             """
             @NanoService
             final class Broken {
-                public func stop<T>(_ value: inout T) async {}
+                public func stop<T>(_ value: inout T) {}
             }
             """
         } diagnostics: {
             """
             @NanoService
             final class Broken {
-                public func stop<T>(_ value: inout T) async {}
-                                                      ┬────
-                            │   │   │                 ╰─ 🛑 'async' service methods are not supported yet; make 'stop' synchronous or non-public
+                public func stop<T>(_ value: inout T) {}
                                     ┬───────────────
                             │   │   ╰─ 🛑 'inout' parameter 'value' cannot cross to the service's thread; pass the value and return the result
                                 ┬──

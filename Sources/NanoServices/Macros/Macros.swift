@@ -100,7 +100,8 @@
 /// With an error at the offending syntax, and a fix-it where one is obvious:
 /// actors (an actor already isolates its state), enums, protocols and extensions; classes that
 /// are not `final` (fix-it: add `final`); `inout`, `isolated`, variadic, `@autoclosure` and
-/// opaque (`some`) parameters; `async`, `rethrows` and generic public methods; opaque results;
+/// opaque (`some`) parameters; `rethrows` and generic public methods, `async` methods of a
+/// struct service; opaque results;
 /// public methods named like the handle's own members (`stop`, `join`, `requestStop`, `state`,
 /// `name`, `isRunning`, `droppedCasts`, `timeout`, `options`); and misplaced ``Call()`` or
 /// ``Cast()`` markers.
@@ -154,3 +155,28 @@ public macro Call() = #externalMacro(module: "NanoServicesMacros", type: "CallMa
 /// that neither returns a value nor throws it is redundant (a warning with a fix-it).
 @attached(peer)
 public macro Cast() = #externalMacro(module: "NanoServicesMacros", type: "CastMacro")
+
+/// Lets an `async` service method interleave with other messages while it is suspended.
+///
+/// By default an `async` method *holds* its service: from its start to its return, including
+/// while it is suspended at an `await`, the service handles no other message (they wait in
+/// the mailbox, in order). That is what keeps the method's invariants true across `await`s —
+/// unlike an `actor`, whose methods interleave at every suspension.
+///
+/// A `@Reentrant` method does not hold the service: while it is suspended, the service keeps
+/// handling messages, including other `@Reentrant` calls. Its code still runs only on the
+/// service's thread, one piece at a time. Use it for read-only or idempotent methods that
+/// should not wait behind a slow one:
+///
+/// ```swift
+/// @NanoService
+/// final class Catalog {
+///     @Reentrant public func price(of id: Int) async throws -> Decimal {
+///         try await pricing.lookup(id)   // other messages may run meanwhile
+///     }
+/// }
+/// ```
+///
+/// On a method that is not `async` it has no effect, and the macro warns.
+@attached(peer)
+public macro Reentrant() = #externalMacro(module: "NanoServicesMacros", type: "ReentrantMacro")

@@ -16,21 +16,10 @@ import CNanoServicesShims
 /// which is when senders waiting for room are woken. Unbounded mailboxes skip all of this.
 ///
 /// Thread safety: ``send(_:ifFull:)``, ``close(_:)`` and the counters may be called from any
-/// thread; ``receive(into:spinNanoseconds:)`` only from the service's own thread. No lock is
+/// thread; `receive` only from the service's own thread. No lock is
 /// shared between two mailboxes.
 @usableFromInline
 final class Mailbox<Message>: @unchecked Sendable {
-    @usableFromInline
-    enum ReceiveResult {
-        /// `batch` holds at least one message.
-        case messages
-        /// Closed gracefully and nothing is left: the consumer should end.
-        case closedAndDrained
-        /// Closed immediately: `batch` holds every message still queued (possibly none),
-        /// which the consumer must reject.
-        case closedImmediately
-    }
-
     @usableFromInline
     enum SendOutcome {
         case accepted
@@ -65,6 +54,10 @@ final class Mailbox<Message>: @unchecked Sendable {
         /// Bounded mailboxes: messages the consumer took in its last batch, not yet acknowledged.
         @usableFromInline var inBatch = 0
         @usableFromInline var roomWaiters: [RoomWaiter] = []
+        /// Resumptions of `async` methods' tasks, to run on the service thread.
+        @usableFromInline var jobs = ContiguousArray<UnownedJob>()
+        /// The consumer has ended: no job can run any more.
+        @usableFromInline var finished = false
         @inlinable init() {}
     }
 
@@ -190,26 +183,63 @@ final class Mailbox<Message>: @unchecked Sendable {
         lock.withLock { state.pointee.pending.count + state.pointee.inBatch }
     }
 
-    /// Moves every pending message into `batch` (which must be empty), waiting for one if
-    /// there is none: spinning up to `spinNanoseconds`, then parking. Calling it again
-    /// acknowledges the previous batch as handled. Service thread only.
+    /// What ``receive(into:jobs:takeMessages:knownClose:mayFinish:stillHeld:spinNanoseconds:)`` saw.
+    @usableFromInline
+    struct Received {
+        /// The stop requested so far, if any.
+        @usableFromInline var closed: StopMode?
+        /// No message is left in the queue.
+        @usableFromInline var drained: Bool
+        /// Stopped, drained, nothing left to run: the consumer must end now. No job is
+        /// accepted any more.
+        @usableFromInline var finished: Bool
+        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool) {
+            self.closed = closed
+            self.drained = drained
+            self.finished = finished
+        }
+    }
+
+    /// Waits for work and takes it: every queued job into `jobs`, and (when `takeMessages`, or
+    /// once closed immediately) every queued message into `batch`, which must be empty.
+    /// Returns when it took something, when the stop mode differs from `knownClose`, or when
+    /// closed, drained and `mayFinish`. Spins up to `spinNanoseconds`, then parks.
+    ///
+    /// A bounded mailbox counts `stillHeld` (messages taken earlier and not yet handled) and
+    /// the new batch against its capacity; the previous batch is acknowledged as handled.
+    /// Service thread only.
     @inlinable
-    func receive(into batch: inout MessageBuffer<Message>, spinNanoseconds: Int64) -> ReceiveResult {
+    func receive(
+        into batch: inout MessageBuffer<Message>,
+        jobs: inout ContiguousArray<UnownedJob>,
+        takeMessages: Bool,
+        knownClose: StopMode?,
+        mayFinish: Bool,
+        stillHeld: Int,
+        spinNanoseconds: Int64
+    ) -> Received {
         var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
         var spinning = spinNanoseconds > 0
-        if capacity != Int.max { acknowledgeBatch() }
+        if capacity != Int.max { acknowledgeBatch(stillHeld: stillHeld) }
         while true {
             lock.lock()
-            if !state.pointee.pending.isEmpty {
-                state.pointee.pending.swapContents(with: &batch)
-                if capacity != Int.max { state.pointee.inBatch = batch.count }
-                let immediately = state.pointee.closed == .immediate
-                lock.unlock()
-                return immediately ? .closedImmediately : .messages
+            var tookWork = false
+            if !state.pointee.jobs.isEmpty {
+                swap(&jobs, &state.pointee.jobs)
+                tookWork = true
             }
-            if let closed = state.pointee.closed {
+            let closed = state.pointee.closed
+            if (takeMessages || closed == .immediate) && !state.pointee.pending.isEmpty {
+                state.pointee.pending.swapContents(with: &batch)
+                if capacity != Int.max { state.pointee.inBatch = stillHeld + batch.count }
+                tookWork = true
+            }
+            let drained = state.pointee.pending.isEmpty
+            let finished = closed != nil && drained && mayFinish && !tookWork
+            if tookWork || closed != knownClose || finished {
+                if finished { state.pointee.finished = true }
                 lock.unlock()
-                return closed == .immediate ? .closedImmediately : .closedAndDrained
+                return Received(closed: closed, drained: drained, finished: finished)
             }
             if spinning {
                 lock.unlock()
@@ -224,11 +254,28 @@ final class Mailbox<Message>: @unchecked Sendable {
         }
     }
 
+    /// Queues a job (the resumption of an `async` method's task) for the consumer. Jobs are
+    /// never refused while the consumer runs, whatever the stop mode or capacity. Returns
+    /// `false` once the consumer has finished for good.
+    func sendJob(_ job: UnownedJob) -> Bool {
+        lock.lock()
+        if state.pointee.finished {
+            lock.unlock()
+            return false
+        }
+        state.pointee.jobs.append(job)
+        let wake = state.pointee.consumerParked
+        if wake { state.pointee.consumerParked = false }
+        lock.unlock()
+        if wake { ThreadParker.unpark(wakeWord) }
+        return true
+    }
+
     /// Bounded mailboxes: the last batch is handled; free its room and wake waiting senders.
     @usableFromInline
-    func acknowledgeBatch() {
+    func acknowledgeBatch(stillHeld: Int) {
         lock.lock()
-        state.pointee.inBatch = 0
+        state.pointee.inBatch = stillHeld
         let waiters = state.pointee.roomWaiters
         if !waiters.isEmpty { state.pointee.roomWaiters = [] }
         lock.unlock()

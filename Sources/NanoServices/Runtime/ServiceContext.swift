@@ -22,6 +22,16 @@ public class _ServiceContext: @unchecked Sendable {
     let waitLock: FutexLock
     /// The service this service's thread is blocked on in a call, if any. Guarded by `waitLock`.
     let waitTarget: UnsafeMutablePointer<_ServiceContext?>
+
+    // `async` methods (see AsyncMethods.swift). Service thread only.
+    /// The executor the tasks of `async` methods prefer. Created on first use.
+    @usableFromInline lazy var executor = ServiceExecutor(self)
+    @usableFromInline var nextAsyncTaskID = 0
+    /// Tasks of `async` methods started and not yet finished.
+    @usableFromInline var asyncTasksInFlight = 0
+    /// A non-reentrant `async` method is suspended: new messages must wait.
+    @usableFromInline var isHeldByAsyncMethod = false
+    @usableFromInline var asyncTasks: [Int: Task<Void, Never>] = [:]
     /// Set once the service's thread has ended and the instance is released.
     let termination = OneShotEvent()
 
@@ -181,6 +191,18 @@ public class _ServiceContext: @unchecked Sendable {
     /// Refuses new messages and wakes the service thread. Overridden by `ServiceCore`.
     @usableFromInline
     func requestStop(_ mode: StopMode) {
+        fatalError("abstract")
+    }
+
+    /// Queues a job for the service thread. Returns `false` once the thread has ended.
+    /// Overridden by `ServiceCore`.
+    func enqueueJob(_ job: UnownedJob) -> Bool {
+        fatalError("abstract")
+    }
+
+    /// Whether an immediate stop was requested. Overridden by `ServiceCore`.
+    @usableFromInline
+    var isStoppingImmediately: Bool {
         fatalError("abstract")
     }
 }

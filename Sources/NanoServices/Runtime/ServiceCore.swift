@@ -65,7 +65,19 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
     ) async throws -> sending Result {
         let method = message._methodName
-        try checkNotOwnThread(operation: "call")
+        // On a service thread, this task is an `async` method of that service (or a task it
+        // started). A method that holds its service waits on the target like a blocking call.
+        let caller = _ServiceContext.current
+        var callerWaits = false
+        if let caller {
+            if caller === self {
+                if !isInReentrantMethod { throw selfWaitError("call") }
+            } else if caller.isInHoldingMethod {
+                try caller.beginWaiting(on: self, method: method)
+                callerWaits = true
+            }
+        }
+        defer { if callerWaits { caller?.endWaiting() } }
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let outcome = mailbox.send(consume message)
         if case .accepted = outcome {} else {
@@ -88,6 +100,13 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     override func requestStop(_ mode: StopMode) {
         if mailbox.close(mode) { markStopping() }
     }
+
+    override func enqueueJob(_ job: UnownedJob) -> Bool {
+        mailbox.sendJob(job)
+    }
+
+    @usableFromInline
+    override var isStoppingImmediately: Bool { mailbox.isClosedImmediately }
 
     // MARK: The service thread
 
@@ -132,6 +151,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @inlinable
     func serve(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
         var instance: Message.Instance
+        var batch = MessageBuffer<Message>()
+        var jobs = ContiguousArray<UnownedJob>()
         do {
             instance = try make()
         } catch {
@@ -141,32 +162,82 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 logInitializerFailure(error)
             }
             requestStop(.immediate)
-            var batch = MessageBuffer<Message>()
-            _ = mailbox.receive(into: &batch, spinNanoseconds: 0)
-            reject(&batch)
-            return
+            while true {
+                let received = mailbox.receive(
+                    into: &batch, jobs: &jobs, takeMessages: false, knownClose: .immediate,
+                    mayFinish: true, stillHeld: 0, spinNanoseconds: 0)
+                reject(&batch)
+                if received.finished { return }
+                jobs.removeAll()
+            }
         }
         initialized?._succeed(())
         markRunning()
 
-        var batch = MessageBuffer<Message>()
+        // Messages taken from the mailbox while an `async` method held the service.
+        var held = MessageBuffer<Message>()
+        var knownClose: StopMode? = nil
         while true {
-            switch mailbox.receive(into: &batch, spinNanoseconds: spinNanoseconds) {
-            case .messages:
-                batch.drain { message in
-                    if mailbox.isClosedImmediately {
-                        rejectOne(consume message)
-                    } else {
-                        (consume message)._handle(&instance, self)
-                    }
-                    return true
-                }
-            case .closedImmediately:
-                reject(&batch)
-                return
-            case .closedAndDrained:
-                return
+            let received = mailbox.receive(
+                into: &batch, jobs: &jobs,
+                takeMessages: !isHeldByAsyncMethod && held.isEmpty,
+                knownClose: knownClose,
+                mayFinish: asyncTasksInFlight == 0 && held.isEmpty,
+                stillHeld: held.count,
+                spinNanoseconds: spinNanoseconds)
+            if !jobs.isEmpty {
+                let executor = self.executor
+                for job in jobs { executor.run(job) }
+                jobs.removeAll(keepingCapacity: true)
             }
+            if received.closed != knownClose {
+                knownClose = received.closed
+                if knownClose == .immediate { cancelAsyncMethods() }
+            }
+            if knownClose == .immediate {
+                reject(&held)
+                reject(&batch)
+            } else {
+                if !held.isEmpty && !isHeldByAsyncMethod { handleHeld(&held, on: &instance) }
+                if !batch.isEmpty { handle(&batch, on: &instance, holding: &held) }
+            }
+            if received.finished { return }
+        }
+    }
+
+    /// Handles a batch in order; once an `async` method holds the service, the rest of the
+    /// batch moves to `held`, in order. Service thread.
+    @inlinable
+    func handle(
+        _ batch: inout MessageBuffer<Message>, on instance: inout Message.Instance,
+        holding held: inout MessageBuffer<Message>
+    ) {
+        batch.drain { message in
+            if isHeldByAsyncMethod {
+                held.append(consume message)
+            } else {
+                handleOne(consume message, on: &instance)
+            }
+            return true
+        }
+    }
+
+    /// Handles held messages in order until an `async` method holds the service again; the
+    /// rest stay held. Call only while no method holds the service. Service thread.
+    @inlinable
+    func handleHeld(_ held: inout MessageBuffer<Message>, on instance: inout Message.Instance) {
+        held.drain { message in
+            handleOne(consume message, on: &instance)
+            return !isHeldByAsyncMethod
+        }
+    }
+
+    @inlinable @inline(__always)
+    func handleOne(_ message: consuming Message, on instance: inout Message.Instance) {
+        if mailbox.isClosedImmediately {
+            rejectOne(consume message)
+        } else {
+            (consume message)._handle(&instance, self)
         }
     }
 

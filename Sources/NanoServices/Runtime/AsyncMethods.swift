@@ -1,0 +1,69 @@
+/// Running `async` service methods on the service's own thread, without reentrancy.
+///
+/// The generated `_handle` starts each `async` method in a task that prefers the service's
+/// ``ServiceExecutor``. A *non-reentrant* method (the default) holds the service: until it
+/// returns, the service thread runs only the jobs of tasks already started (the method's own
+/// resumptions) and leaves new messages waiting, in order, in the mailbox. A `@Reentrant`
+/// method does not hold it: other messages may run while it is suspended.
+///
+/// All state here is touched only on the service's thread.
+extension _ServiceContext {
+    /// What the current task is, when the runtime started it for an `async` method.
+    @usableFromInline
+    struct AsyncMethodTask: Sendable {
+        @usableFromInline let service: ObjectIdentifier
+        @usableFromInline let isReentrant: Bool
+    }
+
+    @TaskLocal @usableFromInline
+    static var currentAsyncMethod: AsyncMethodTask?
+
+    /// Starts an `async` method. Generated code; service thread only.
+    ///
+    /// - Parameters:
+    ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
+    ///   - body: runs the method and answers its caller.
+    public final func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
+        let executor = self.executor
+        let identifier = nextAsyncTaskID
+        nextAsyncTaskID &+= 1
+        asyncTasksInFlight += 1
+        if !reentrant { isHeldByAsyncMethod = true }
+        let info = AsyncMethodTask(service: ObjectIdentifier(self), isReentrant: reentrant)
+        let task = Task(executorPreference: executor) { [self] in
+            await Self.$currentAsyncMethod.withValue(info) { await body() }
+            asyncMethodFinished(identifier, reentrant: reentrant) // on the service thread
+            _ = executor // keep the executor alive as long as the task
+        }
+        if isStoppingImmediately { task.cancel() }
+        asyncTasks[identifier] = task
+    }
+
+    /// Bookkeeping when a method's task ends. Service thread.
+    @usableFromInline
+    final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
+        asyncTasks[identifier] = nil
+        asyncTasksInFlight -= 1
+        if !reentrant { isHeldByAsyncMethod = false }
+    }
+
+    /// Immediate stop: every method still suspended sees cancellation. Service thread.
+    @usableFromInline
+    final func cancelAsyncMethods() {
+        for task in asyncTasks.values { task.cancel() }
+    }
+
+    /// Whether the calling task is a `@Reentrant` method of this service.
+    @usableFromInline
+    final var isInReentrantMethod: Bool {
+        guard let current = Self.currentAsyncMethod else { return false }
+        return current.service == ObjectIdentifier(self) && current.isReentrant
+    }
+
+    /// Whether the calling task is a non-reentrant method of this service (which holds it).
+    @usableFromInline
+    final var isInHoldingMethod: Bool {
+        guard let current = Self.currentAsyncMethod else { return false }
+        return current.service == ObjectIdentifier(self) && !current.isReentrant
+    }
+}

@@ -1,0 +1,52 @@
+/// A service's thread seen as a Swift concurrency executor.
+///
+/// `async` service methods run in tasks that prefer this executor, so their code — before and
+/// after every `await` — runs on the service's own thread. A job enqueued here travels through
+/// the service's mailbox (as a job, not a message: jobs are never refused, never counted
+/// against a bounded mailbox, and run even while messages wait) and runs on the service thread.
+///
+/// It is both a `SerialExecutor` (everything runs on one thread, one job at a time) and a
+/// `TaskExecutor` (the preference given to the tasks of `async` methods).
+///
+/// Lifetime: created with the service and kept by it; each task the runtime starts keeps it
+/// alive too, until the task ends. Thread safety: `enqueue` may be called from any thread.
+@usableFromInline
+final class ServiceExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
+    /// The service whose thread runs the jobs. Weak: a task that outlives its service (an
+    /// unstructured task spawned from a method, say) must not keep a stopped service alive.
+    private weak var context: _ServiceContext?
+
+    init(_ context: _ServiceContext) {
+        self.context = context
+    }
+
+    @usableFromInline
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if let context, context.enqueueJob(job) { return }
+        // The service's thread has ended: run the job on the global executor rather than
+        // lose it (its task then continues off the service thread).
+        globalConcurrentExecutor.enqueue(job)
+    }
+
+    @usableFromInline
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    @usableFromInline
+    func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+
+    @usableFromInline
+    func checkIsolated() {
+        precondition(context?.isCurrentThread == true, "NanoServices: expected to run on the service's thread")
+    }
+
+    /// Runs `job` on the calling thread, which must be the service's.
+    @usableFromInline
+    func run(_ job: UnownedJob) {
+        job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+    }
+}

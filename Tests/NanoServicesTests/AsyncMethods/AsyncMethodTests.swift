@@ -1,0 +1,120 @@
+import Foundation
+import NanoServices
+import Testing
+
+@Suite("Async service methods")
+struct AsyncMethodTests {
+    @Test("code before and after every await runs on the service's own thread")
+    func runsOnServiceThread() async throws {
+        let ledger = try Ledger2.Service(options: .named("ledger2"))
+        let placement = try await ledger.placement(7)
+        #expect(placement == Placement(before: "ledger2", afterSleep: "ledger2", afterLookup: "ledger2", sameThread: true))
+        // The blocking form works from a plain thread too.
+        let blocking = try await runOnNewThread { try ledger.placement(8) }
+        #expect(blocking.sameThread && blocking.afterLookup == "ledger2")
+    }
+
+    @Test("an async method takes non-Sendable values sent to it")
+    func sendingIntoAsyncMethod() async throws {
+        let ledger = try Ledger2.Service()
+        let documents = [Document(title: "a"), Document(title: "b")]
+        #expect(try await ledger.adopt(documents) == ["a:1", "b:1"])
+    }
+
+    @Test("no reentrancy: read–await–write is never interleaved, unlike an actor")
+    func notReentrant() async throws {
+        let ledger = try Ledger2.Service()
+        let service = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 { group.addTask { try await ledger.deposit(1) } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(try await ledger.balanceNow() == 20) // no lost update
+        #expect(Set(service) == Set(1...20))
+        #expect(try await ledger.mostInsideAtOnce() == 1)
+
+        let actor = ActorLedger()
+        await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 { group.addTask { await actor.deposit(1) } }
+            await group.waitForAll()
+        }
+        // The actor interleaved at its await and lost updates.
+        #expect(await actor.maxInside > 1)
+        #expect(await actor.balanceNow() < 20)
+    }
+
+    @Test("@Reentrant methods do interleave while suspended")
+    func reentrantInterleaves() async throws {
+        let ledger = try Ledger2.Service(options: .init(callTimeout: .seconds(10)))
+        let gate = AsyncGate()
+        async let waited = ledger.waitReentrantly(for: gate)
+        while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        // Only runs because the first method does not hold the service while it waits.
+        let insideWhileWaiting = try await ledger.openReentrantly(gate)
+        #expect(insideWhileWaiting == 1)
+        #expect(try await waited == "waited")
+    }
+
+    @Test("messages sent while a method is suspended are handled afterwards, in order")
+    func orderingWhileSuspended() async throws {
+        let ledger = try Ledger2.Service()
+        let gate = AsyncGate()
+        ledger.hold(gate) // an async cast: it still holds the service until it returns
+        while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        ledger.record("1")
+        let balance = Task { try await ledger.balanceNow() }
+        ledger.record("2")
+        try await Task.sleep(for: .milliseconds(10))
+        gate.open()
+        #expect(try await balance.value == 0)
+        #expect(try await ledger.log() == ["held", "1", "2"])
+    }
+
+    @Test("graceful stop waits for a suspended method to finish")
+    func gracefulStopWaits() async throws {
+        let ledger = try Ledger2.Service()
+        let gate = AsyncGate()
+        ledger.hold(gate)
+        while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let stopping = Task { try await ledger.stop() }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(ledger.state == .stopping)
+        gate.open()
+        try await stopping.value
+        #expect(ledger.state == .stopped)
+    }
+
+    @Test("immediate stop cancels a suspended method and fails pending calls with `stopped`")
+    func immediateStopCancels() async throws {
+        let ledger = try Ledger2.Service()
+        let sleeping = Task { try await ledger.sleepLong() }
+        try await Task.sleep(for: .milliseconds(20))
+        let pending = Task { () -> String in
+            do {
+                _ = try await ledger.log()
+                return "answered"
+            } catch let error as ServiceError {
+                return "\(error.code)"
+            }
+        }
+        while ledger.mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await ledger.stop(.immediate)
+        // Without the cancellation the method would sleep 30 s and answer "slept".
+        #expect(try await sleeping.value == "cancelled")
+        #expect(try await pending.value == "stopped")
+    }
+
+    @Test("an async cycle (A awaits B while B awaits A) fails with `deadlock` instead of hanging")
+    func asyncCycle() async throws {
+        let a = try AsyncRelay.Service(label: "A", options: .init(name: "A", callTimeout: .seconds(10)))
+        let b = try AsyncRelay.Service(label: "B", options: .init(name: "B", callTimeout: .seconds(10)))
+        try await a.connect(to: b)
+        try await b.connect(to: a)
+        // Undetected, the cycle would end in `timeout` after 10 s instead.
+        let error = await #expect(throws: ServiceError.self) { try await a.relay(hops: 3) }
+        #expect(error?.code == .deadlock)
+        #expect(error?.cycle == ["B", "A", "B"])
+        #expect(try await a.relay(hops: 1) == "A>B") // both keep working
+        try await a.connect(to: nil)
+        try await b.connect(to: nil)
+    }
+}

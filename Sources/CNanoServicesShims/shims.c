@@ -150,6 +150,14 @@ uint32_t *nano_thread_parking_word(void) {
 void *nano_current_service(void) { return nano_current_service_slot; }
 void nano_set_current_service(void *service) { nano_current_service_slot = service; }
 
+int32_t nano_current_cpu(void) {
+#ifdef __linux__
+    return (int32_t)sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
 uint64_t nano_monotonic_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

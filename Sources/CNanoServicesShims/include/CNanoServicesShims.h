@@ -81,6 +81,9 @@ void nano_set_current_service(void *service);
 /// a few frames up the stack). Slow (walks the stack): for once-per-call-site diagnostics only.
 uint64_t nano_call_site_key(void);
 
+/// The CPU the calling thread runs on right now (sched_getcpu), or -1 if unknown.
+int32_t nano_current_cpu(void);
+
 /// Monotonic clock in nanoseconds.
 uint64_t nano_monotonic_ns(void);
 

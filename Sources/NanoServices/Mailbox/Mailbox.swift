@@ -67,17 +67,32 @@ final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline let lock: FutexLock                       // protects `state`
     @usableFromInline let wakeWord: UnsafeMutablePointer<UInt32> // the consumer parks on it (see ThreadParker)
     @usableFromInline let immediateFlag: UnsafeMutablePointer<UInt32> // 1 once closed immediately; read per message
+    /// 1 while there may be work queued: written under `lock`, read without it by a spinning
+    /// consumer, so that waiting for work never competes with producers for the lock.
+    @usableFromInline let workHint: UnsafeMutablePointer<UInt32>
+    /// The CPU the consumer last waited for work on (+1; 0: unknown). Written by the consumer,
+    /// read by callers deciding whether spinning can pay off.
+    @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
     @usableFromInline let capacity: Int                          // Int.max: unbounded
+    /// When the consumer last took a batch (monotonic ns). Consumer only.
+    @usableFromInline var lastTake: UInt64 = 0
+    /// The shortest time between two takes of a small batch: a consumer faster than its
+    /// producers would otherwise take one message per lock round trip, and the two sides would
+    /// trade the lock's cache line for every message. Waiting this long lets a batch build up;
+    /// a consumer that was idle longer than this (the call path) is not delayed at all.
+    @inlinable static var minimumBatchInterval: UInt64 { 250 }
     @usableFromInline let whenFull: MailboxPolicy.WhenFull
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded) {
-        words = UnsafeMutableRawPointer.allocate(byteCount: 192, alignment: 64)
-        words.initializeMemory(as: UInt8.self, repeating: 0, count: 192)
+        words = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
+        words.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
         wakeWord = (words + 64).assumingMemoryBound(to: UInt32.self)
         immediateFlag = (words + 128).assumingMemoryBound(to: UInt32.self)
+        workHint = (words + 192).assumingMemoryBound(to: UInt32.self)
+        consumerCPU = (words + 256).assumingMemoryBound(to: UInt32.self)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         capacity = policy.capacity
@@ -123,6 +138,7 @@ final class Mailbox<Message>: @unchecked Sendable {
             }
         }
         state.pointee.pending.append(consume message)
+        if nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
         let wake = state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
         lock.unlock()
@@ -174,6 +190,14 @@ final class Mailbox<Message>: @unchecked Sendable {
         lock.withLock { state.pointee.closed != nil }
     }
 
+    /// Whether the consumer last waited on the caller's own CPU. Then spinning for its answer
+    /// only keeps it from running: the caller should park (or suspend) at once.
+    @inlinable
+    var consumerSharesCallersCPU: Bool {
+        let consumer = nano_atomic_load_acquire(consumerCPU)
+        return consumer != 0 && consumer == UInt32(bitPattern: nano_current_cpu() &+ 1)
+    }
+
     /// Whether an immediate stop was requested; the consumer checks it between messages.
     @inlinable @inline(__always)
     var isClosedImmediately: Bool { nano_atomic_load_acquire(immediateFlag) != 0 }
@@ -221,6 +245,13 @@ final class Mailbox<Message>: @unchecked Sendable {
         var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
         var spinning = spinNanoseconds > 0
         if capacity != Int.max { acknowledgeBatch(stillHeld: stillHeld) }
+        if spinning {
+            nano_atomic_store_release(consumerCPU, UInt32(bitPattern: nano_current_cpu() &+ 1))
+        }
+        if spinning && batch.capacity > 0 {
+            let earliest = lastTake &+ Self.minimumBatchInterval
+            while nano_monotonic_ns() < earliest { nano_cpu_relax() }
+        }
         while true {
             lock.lock()
             var tookWork = false
@@ -235,6 +266,8 @@ final class Mailbox<Message>: @unchecked Sendable {
                 tookWork = true
             }
             let drained = state.pointee.pending.isEmpty
+            if drained && state.pointee.jobs.isEmpty { nano_atomic_store_release(workHint, 0) }
+            if tookWork && spinNanoseconds > 0 { lastTake = nano_monotonic_ns() }
             let finished = closed != nil && drained && mayFinish && !tookWork
             if tookWork || closed != knownClose || finished {
                 if finished { state.pointee.finished = true }
@@ -243,7 +276,10 @@ final class Mailbox<Message>: @unchecked Sendable {
             }
             if spinning {
                 lock.unlock()
-                spinning = spinner.spin()
+                // Spin on the hint alone; take the lock again only when work may be there.
+                while spinning && nano_atomic_load_acquire(workHint) == 0 {
+                    spinning = spinner.spin()
+                }
                 continue
             }
             state.pointee.consumerParked = true
@@ -264,6 +300,7 @@ final class Mailbox<Message>: @unchecked Sendable {
             return false
         }
         state.pointee.jobs.append(job)
+        if nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
         let wake = state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
         lock.unlock()

@@ -53,7 +53,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         if case .accepted = outcome {} else {
             try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
         }
-        guard let value = try reply.waitBlocking(spinNanoseconds: spinNanoseconds, deadline: deadline) else {
+        let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
+        guard let value = try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline) else {
             throw timeoutError(method, after: timeout ?? 0)
         }
         return value
@@ -84,7 +85,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
             try await callNotAccepted(outcome, method: method)
         }
         do {
-            return try await reply.wait(spinNanoseconds: spinNanoseconds, timeoutNanoseconds: timeout)
+            let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
+            return try await reply.wait(spinNanoseconds: spin, timeoutNanoseconds: timeout)
         } catch is _Reply<Result>.TimedOut {
             throw timeoutError(method, after: timeout ?? 0)
         }

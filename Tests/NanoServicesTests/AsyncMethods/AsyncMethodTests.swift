@@ -86,8 +86,9 @@ struct AsyncMethodTests {
     @Test("immediate stop cancels a suspended method and fails pending calls with `stopped`")
     func immediateStopCancels() async throws {
         let ledger = try Ledger2.Service()
-        let sleeping = Task { try await ledger.sleepLong() }
-        try await Task.sleep(for: .milliseconds(20))
+        let started = AsyncGate()
+        let sleeping = Task { try await ledger.sleepLong(started: started) }
+        while !started.isOpen { try await Task.sleep(for: .milliseconds(1)) }
         let pending = Task { () -> String in
             do {
                 _ = try await ledger.log()

@@ -19,6 +19,8 @@ final class AsyncGate: Sendable {
 
     var waiting: Int { state.withLock { $0.waiters.count } }
 
+    var isOpen: Bool { state.withLock { $0.open } }
+
     func open() {
         let waiters = state.withLock { state in
             state.open = true
@@ -98,8 +100,9 @@ final class Ledger2 {
         return inside
     }
 
-    /// Sleeps long; records whether it saw cancellation.
-    public func sleepLong() async -> String {
+    /// Opens `started`, sleeps long, and records whether it saw cancellation.
+    public func sleepLong(started: AsyncGate) async -> String {
+        started.open()
         do {
             try await Task.sleep(for: .seconds(30))
             entries.append("slept")

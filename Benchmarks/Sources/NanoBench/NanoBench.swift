@@ -16,7 +16,7 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Write every measurement to this file as JSON.")
     var json: String?
 
-    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, payload-move, spawn-1k, spawn-10k, pipeline).")
+    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline).")
     var filter: String?
 
     @Option(help: "Timed runs per peer; the best one is reported.")
@@ -36,6 +36,8 @@ struct NanoBench: ParsableCommand {
             CastThroughput(producers: 4),
             CallRoundTripSync(),
             CallRoundTripAsync(),
+            CallSafetyCost(),
+            AsyncMethodCall(),
             PayloadMove(),
             SpawnStop(count: quick ? 100 : 1_000),
             SpawnStop(count: quick ? 1_000 : 10_000),

@@ -21,8 +21,9 @@ public enum NanoServiceMacro: MemberMacro, ExtensionMacro {
         for diagnostic in parser.diagnostics {
             context.diagnose(diagnostic)
         }
+        let interfaces = ProtocolConformanceGenerator.interfaces(of: node, in: context)
         guard let model else { return [] }
-        return ServiceCodeGenerator(model: model).members
+        return ProtocolConformanceGenerator.adding(interfaces, toHandleIn: ServiceCodeGenerator(model: model).members)
     }
 
     public static func expansion(

@@ -8,6 +8,7 @@ struct NanoServicesPlugin: CompilerPlugin {
         NanoServiceMacro.self,
         CallMacro.self,
         CastMacro.self,
+        ServiceInterfaceMacro.self,
         ReentrantMacro.self,
     ]
 }

@@ -3,7 +3,7 @@ import SwiftSyntax
 /// Names every handle already has (from `ServiceHandle` and its extension); a forwarded
 /// method must not reuse them.
 let handleMemberNames: Set<String> = [
-    "stop", "join", "requestStop", "state", "name", "isRunning", "droppedCasts", "timeout", "options",
+    "stop", "join", "requestStop", "state", "name", "isRunning", "droppedCasts", "mailboxDepth", "timeout", "options",
 ]
 
 extension ServiceModelParser {

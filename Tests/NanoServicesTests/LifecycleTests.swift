@@ -138,4 +138,22 @@ struct LifecycleTests {
         try service.join() // the stop was still requested
         #expect(service.state == .stopped)
     }
+
+    @Test("a thread the system refuses to start throws `spawnFailed`")
+    func spawnFailed() throws {
+        // A 64 TiB stack cannot be mapped.
+        let error = #expect(throws: ServiceError.self) {
+            try Counter.Service(start: 0, options: .init(name: "too-big", stackSize: 1 << 46))
+        }
+        #expect(error?.code == .spawnFailed)
+        #expect(error?.serviceName == "too-big")
+    }
+
+    @Test("a struct service keeps its state across mutating methods, on its own thread")
+    func structService() async throws {
+        let tally = try WordTally.Service()
+        for word in ["a", "b", "a"] { tally.count(word) }
+        #expect(try await tally.total(of: "a") == 2)
+        #expect(try await tally.total(of: "b") == 1)
+    }
 }

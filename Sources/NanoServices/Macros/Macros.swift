@@ -103,11 +103,21 @@
 /// opaque (`some`) parameters; `rethrows` and generic public methods, `async` methods of a
 /// struct service; opaque results;
 /// public methods named like the handle's own members (`stop`, `join`, `requestStop`, `state`,
-/// `name`, `isRunning`, `droppedCasts`, `timeout`, `options`); and misplaced ``Call()`` or
+/// `name`, `isRunning`, `droppedCasts`, `mailboxDepth`, `timeout`, `options`); and misplaced ``Call()`` or
 /// ``Cast()`` markers.
+///
+/// ## Programming against a protocol
+///
+/// Name protocols as arguments, `@NanoService(KeyValueStore.self)`, and the handle conforms to
+/// them (`struct Service: ServiceHandle, KeyValueStore`): the rest of the program depends on
+/// the protocol, and tests pass an in-memory fake. The handle's forwarded methods are the
+/// witnesses, so a requirement that returns a value must be `throws` (a call can fail with
+/// ``ServiceError``). Mark the protocol ``ServiceInterface()`` to have such mismatches reported
+/// at the requirement, with a fix-it; otherwise the compiler reports that the handle does not
+/// conform.
 @attached(member, names: named(Service), named(_$Message))
 @attached(extension, conformances: NanoService)
-public macro NanoService() = #externalMacro(module: "NanoServicesMacros", type: "NanoServiceMacro")
+public macro NanoService(_ interfaces: Any.Type...) = #externalMacro(module: "NanoServicesMacros", type: "NanoServiceMacro")
 
 /// Makes a public method that returns nothing and does not throw a *call*: the caller waits
 /// until the method has run on the service's thread, instead of returning at once.

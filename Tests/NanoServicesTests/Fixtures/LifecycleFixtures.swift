@@ -94,3 +94,14 @@ final class SelfWaiter {
     public func castSelf() { me!.bump() }
     public func bump() { bumps += 1 }
 }
+
+/// A struct service: the service owns the only copy; `mutating` methods change it in place.
+@NanoService
+struct WordTally {
+    private var counts: [String: Int] = [:]
+
+    init() {}
+
+    public mutating func count(_ word: String) { counts[word, default: 0] += 1 }
+    public func total(of word: String) -> Int { counts[word, default: 0] }
+}

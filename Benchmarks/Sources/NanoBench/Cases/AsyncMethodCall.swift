@@ -9,23 +9,13 @@ struct AsyncMethodCall: BenchCase {
         let actor = AsyncCounterActor()
         defer { try? nano.stop() }
 
-        func timed(_ ops: Int, _ call: @escaping @Sendable (Int) async throws -> Int) throws -> UInt64 {
-            try blockingAwait {
-                try await MonotonicClock.measure {
-                    var value = 0
-                    for _ in 0..<ops { value = try await call(value) }
-                    precondition(value == ops)
-                }
-            }
-        }
-
         let contenders = [
             Contender("NanoServices async method", operations: operations, nano: true) { ops in
-                try timed(ops) { try await nano.echoAfterYield($0) }
+                try timeAwaitedRoundTrips(ops) { try await nano.echoAfterYield($0) }
             },
             Contender("actor async method", operations: operations,
                       note: "default actor; the method runs on the cooperative pool and may interleave at its await") { ops in
-                try timed(ops) { await actor.echoAfterYield($0) }
+                try timeAwaitedRoundTrips(ops) { await actor.echoAfterYield($0) }
             },
         ]
         var report = CaseReport(

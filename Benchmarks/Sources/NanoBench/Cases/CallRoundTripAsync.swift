@@ -21,37 +21,26 @@ struct CallRoundTripAsync: BenchCase {
             pinnedExecutor.shutdown()
         }
 
-        /// Times `ops` awaited round trips inside one detached task.
-        func timed(_ ops: Int, _ call: @escaping @Sendable (Int) async throws -> Int) throws -> UInt64 {
-            try blockingAwait {
-                try await MonotonicClock.measure {
-                    var value = 0
-                    for _ in 0..<ops { value = try await call(value) }
-                    precondition(value == ops)
-                }
-            }
-        }
-
         let contenders = [
             Contender("NanoServices await call", operations: fast, nano: true) { ops in
-                try timed(ops) { try await nano.echo($0) }
+                try timeAwaitedRoundTrips(ops) { try await nano.echo($0) }
             },
             Contender("pinned actor await", operations: parked,
                       note: "actor on a dedicated-thread SerialExecutor: a real hop to that thread and back") { ops in
-                try timed(ops) { await pinned.echo($0) }
+                try timeAwaitedRoundTrips(ops) { await pinned.echo($0) }
             },
             Contender("NIO submit().get()", operations: parked) { ops in
-                try timed(ops) { try await nio.echoGet($0) }
+                try timeAwaitedRoundTrips(ops) { try await nio.echoGet($0) }
             },
             Contender("DispatchQueue async+continuation", operations: parked) { ops in
-                try timed(ops) { await dispatch.echo($0) }
+                try timeAwaitedRoundTrips(ops) { await dispatch.echo($0) }
             },
             Contender("naive Thread+cond+continuation", operations: parked) { ops in
-                try timed(ops) { await naive.echo($0) }
+                try timeAwaitedRoundTrips(ops) { await naive.echo($0) }
             },
             Contender("actor await (uncontended)", operations: inline,
                       note: "no thread hop: an uncontended default actor runs the method on the caller's own thread") { ops in
-                try timed(ops) { await actor.echo($0) }
+                try timeAwaitedRoundTrips(ops) { await actor.echo($0) }
             },
         ]
 

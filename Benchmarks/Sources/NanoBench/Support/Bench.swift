@@ -57,3 +57,15 @@ extension BenchCase {
     /// Prints the case's table; the default is ns/op, ops/s and the ratios.
     func printReport(_ report: CaseReport) { report.printTable() }
 }
+
+/// Times `ops` awaited round trips (each answer feeds the next call) inside one task, from a
+/// blocking caller. The answers must count up to `ops`.
+func timeAwaitedRoundTrips(_ ops: Int, _ call: @escaping @Sendable (Int) async throws -> Int) throws -> UInt64 {
+    try blockingAwait {
+        try await MonotonicClock.measure {
+            var value = 0
+            for _ in 0..<ops { value = try await call(value) }
+            precondition(value == ops)
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Instrumentation
+
 /// Running `async` service methods on the service's own thread, without reentrancy.
 ///
 /// The generated `_handle` starts each `async` method in a task that prefers the service's
@@ -30,8 +32,17 @@ extension _ServiceContext {
         asyncTasksInFlight += 1
         if !reentrant { isHeldByAsyncMethod = true }
         let info = AsyncMethodTask(service: ObjectIdentifier(self), isReentrant: reentrant)
+        // The sender's tracing context, bound around the handling (see `handleOne`): the
+        // method's task keeps it across suspensions.
+        let context = MessageEnvelope<Void>.currentContext
         let task = Task(executorPreference: executor) { [self] in
-            await Self.$currentAsyncMethod.withValue(info) { await body() }
+            if let context {
+                await ServiceContext.withValue(context) {
+                    await Self.$currentAsyncMethod.withValue(info) { await body() }
+                }
+            } else {
+                await Self.$currentAsyncMethod.withValue(info) { await body() }
+            }
             asyncMethodFinished(identifier, reentrant: reentrant) // on the service thread
             _ = executor // keep the executor alive as long as the task
         }

@@ -12,6 +12,10 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let name: String
     /// The name of the `@NanoService` type.
     @usableFromInline let typeName: String
+    /// The service thread's name: the service's name, truncated to 15 bytes (Linux limit).
+    @usableFromInline let threadName: String
+    /// Counters for introspection and the metric objects (Observability/).
+    @usableFromInline let statistics: ServiceStatistics
     @usableFromInline let logger: Logger
     @usableFromInline let spinNanoseconds: Int64
     /// The default call timeout in nanoseconds, or `nil` for none.
@@ -42,6 +46,8 @@ public class _ServiceContext: @unchecked Sendable {
         let name = options.name ?? typeName
         self.name = name
         self.typeName = typeName
+        self.threadName = String(name.utf8.prefix(15)) ?? "nano-service"
+        self.statistics = ServiceStatistics(serviceName: name)
         var logger = options.logger ?? Logger(label: "NanoServices")
         logger[metadataKey: "service"] = "\(name)"
         self.logger = logger
@@ -78,11 +84,12 @@ public class _ServiceContext: @unchecked Sendable {
 
     var state: ServiceState { ServiceState(rawValue: stateValue.load(ordering: .acquiring))! }
 
-    /// Moves `starting → running`; leaves `stopping`/`stopped` alone.
+    /// Moves `starting → running`; leaves `stopping`/`stopped` alone. Logs at debug level.
     @usableFromInline
     final func markRunning() {
         _ = stateValue.compareExchange(
             expected: ServiceState.starting.rawValue, desired: ServiceState.running.rawValue, ordering: .acquiringAndReleasing)
+        logger.debug("service started", metadata: ["type": "\(typeName)", "thread": "\(statistics.threadID.load(ordering: .relaxed))"])
     }
 
     /// Moves to `stopping` unless already `stopped`.
@@ -96,9 +103,11 @@ public class _ServiceContext: @unchecked Sendable {
         }
     }
 
-    /// The thread has ended: publish `stopped` and release every `join`er.
+    /// The thread has ended: leave the registry, publish `stopped` and release every `join`er.
     @usableFromInline
     final func markStopped() {
+        ServiceRegistry.unregister(self)
+        logger.debug("service stopped", metadata: ["handled": "\(statistics.handledByMethod.values.reduce(0, +))"])
         stateValue.store(ServiceState.stopped.rawValue, ordering: .releasing)
         termination.set()
     }
@@ -125,6 +134,7 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline
     final func noteDroppedCast(_ method: StaticString, reason: DropReason = .stopped) {
         let previous = droppedCastCount.wrappingAdd(1, ordering: .relaxed).oldValue
+        statistics.metrics?.castsDropped.increment()
         let metadata: Logger.Metadata = ["method": "\(method)", "dropped": "\(previous + 1)"]
         switch reason {
         case .stopped where previous == 0:
@@ -197,6 +207,12 @@ public class _ServiceContext: @unchecked Sendable {
     /// Queues a job for the service thread. Returns `false` once the thread has ended.
     /// Overridden by `ServiceCore`.
     func enqueueJob(_ job: UnownedJob) -> Bool {
+        fatalError("abstract")
+    }
+
+    /// Messages accepted and not yet handled. Any thread; takes the mailbox lock.
+    /// Overridden by `ServiceCore`.
+    var queuedMessageCount: Int {
         fatalError("abstract")
     }
 

@@ -1,4 +1,6 @@
 import CNanoServicesShims
+import Instrumentation
+import Synchronization
 
 /// A running service: its mailbox and the loop its dedicated thread runs.
 ///
@@ -11,7 +13,9 @@ import CNanoServicesShims
 /// it takes to drain.
 @usableFromInline
 final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked Sendable {
-    @usableFromInline let mailbox: Mailbox<Message>
+    /// A message with the sender's tracing context and send time (see ``MessageEnvelope``).
+    @usableFromInline typealias Envelope = MessageEnvelope<Message>
+    @usableFromInline let mailbox: Mailbox<Envelope>
 
     @usableFromInline
     override init(typeName: String, options: ServiceOptions) {
@@ -22,20 +26,64 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     // MARK: Sending
 
     /// Enqueues a cast; never blocks (except on a full mailbox with the `.block` policy).
-    /// A cast that cannot be delivered is counted and logged.
+    /// A cast that cannot be delivered is counted and logged. Carries the sender's
+    /// `ServiceContext.current` when there is one.
     @inlinable
     func cast(_ message: consuming Message) {
-        let outcome = mailbox.send(consume message)
+        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: sendTime)
+        let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome { return }
         castNotAccepted(outcome)
     }
 
-    /// Sends a call and blocks the calling thread until the answer (spin, then park).
+    /// Now, when the service records metrics (queue wait, call latency); 0 otherwise.
+    @inlinable @inline(__always)
+    var sendTime: UInt64 { statistics.metrics == nil ? 0 : nano_monotonic_ns() }
+
+    /// Sends a call and blocks the calling thread until the answer; counts and logs this
+    /// service's failures and, with metrics on, records the call's latency.
     ///
     /// - Parameter timeoutNanoseconds: this call's limit, or `nil` for the service's default.
     @inlinable
     func call<Result>(
         _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) throws -> sending Result {
+        let method = message._methodName
+        let start = sendTime
+        do {
+            let value = try callBlocking(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
+            if start != 0 { recordCallDuration(method, since: start) }
+            return value
+        } catch {
+            if start != 0 { recordCallDuration(method, since: start) }
+            noteCallFailed(error, method: method)
+            throw error
+        }
+    }
+
+    /// Sends a call and suspends the calling task until the answer; counts and logs like the
+    /// blocking `call`. Blocks no thread.
+    @inlinable
+    func call<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) async throws -> sending Result {
+        let method = message._methodName
+        let start = sendTime
+        do {
+            let value = try await callSuspending(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
+            if start != 0 { recordCallDuration(method, since: start) }
+            return value
+        } catch {
+            if start != 0 { recordCallDuration(method, since: start) }
+            noteCallFailed(error, method: method)
+            throw error
+        }
+    }
+
+    /// Sends a call and blocks the calling thread until the answer (spin, then park).
+    @inlinable
+    func callBlocking<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, start: UInt64, timeoutNanoseconds: Int64?
     ) throws -> sending Result {
         let method = message._methodName
         let caller = _ServiceContext.current
@@ -49,7 +97,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
-        let outcome = mailbox.send(consume message)
+        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: start)
+        let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
         }
@@ -62,8 +111,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     /// Sends a call and suspends the calling task until the answer. Blocks no thread.
     @inlinable
-    func call<Result>(
-        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    func callSuspending<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, start: UInt64, timeoutNanoseconds: Int64?
     ) async throws -> sending Result {
         let method = message._methodName
         // On a service thread, this task is an `async` method of that service (or a task it
@@ -80,7 +129,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         }
         defer { if callerWaits { caller?.endWaiting() } }
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
-        let outcome = mailbox.send(consume message)
+        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: start)
+        let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try await callNotAccepted(outcome, method: method)
         }
@@ -110,6 +160,11 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @usableFromInline
     override var isStoppingImmediately: Bool { mailbox.isClosedImmediately }
 
+    override var queuedMessageCount: Int {
+        // A bounded mailbox counts the batch in hand itself; an unbounded one does not.
+        mailbox.capacity == Int.max ? mailbox.depth + statistics.inHand.load(ordering: .relaxed) : mailbox.depth
+    }
+
     // MARK: The service thread
 
     /// Starts the thread, which creates the instance with `make` and then serves the mailbox.
@@ -123,8 +178,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     ) throws -> ServiceCore {
         let core = ServiceCore(typeName: typeName, options: options)
         let initialized: _Reply<Void>? = waitForInitializer ? _Reply<Void>() : nil
-        let threadName = String(core.name.utf8.prefix(15)) ?? "nano-service"
-        let status = ServiceThread.start(name: threadName, stackSize: options.stackSize) {
+        ServiceRegistry.register(core)  // leaves in `markStopped`
+        let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {
             core.run(make: make, initialized: initialized)
         }
         guard status == 0 else {
@@ -144,6 +199,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @inlinable
     func run(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
+        noteThreadStarted()
         serve(make: make, initialized: initialized)
         // The instance has been released (on this thread) by now.
         nano_set_current_service(nil)
@@ -153,7 +209,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @inlinable
     func serve(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
         var instance: Message.Instance
-        var batch = MessageBuffer<Message>()
+        var batch = MessageBuffer<Envelope>()
         var jobs = ContiguousArray<UnownedJob>()
         do {
             instance = try make()
@@ -177,8 +233,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         markRunning()
 
         // Messages taken from the mailbox while an `async` method held the service.
-        var held = MessageBuffer<Message>()
+        var held = MessageBuffer<Envelope>()
         var knownClose: StopMode? = nil
+        var methods = MethodStatisticsCache()
         while true {
             let received = mailbox.receive(
                 into: &batch, jobs: &jobs,
@@ -187,6 +244,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 mayFinish: asyncTasksInFlight == 0 && held.isEmpty,
                 stillHeld: held.count,
                 spinNanoseconds: spinNanoseconds)
+            let batchStart = nano_monotonic_ns()  // busy time and queue wait, per batch
             if !jobs.isEmpty {
                 let executor = self.executor
                 for job in jobs { executor.run(job) }
@@ -194,15 +252,22 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
             }
             if received.closed != knownClose {
                 knownClose = received.closed
+                noteStopSeen(knownClose)
                 if knownClose == .immediate { cancelAsyncMethods() }
             }
             if knownClose == .immediate {
                 reject(&held)
                 reject(&batch)
-            } else {
-                if !held.isEmpty && !isHeldByAsyncMethod { handleHeld(&held, on: &instance) }
-                if !batch.isEmpty { handle(&batch, on: &instance, holding: &held) }
+                noteInHand(0)
+            } else if !batch.isEmpty || !held.isEmpty {
+                noteInHand(batch.count + held.count)
+                if !held.isEmpty && !isHeldByAsyncMethod {
+                    handleHeld(&held, on: &instance, methods: &methods, batchStart: batchStart)
+                }
+                if !batch.isEmpty { handle(&batch, on: &instance, holding: &held, methods: &methods, batchStart: batchStart) }
+                noteInHand(held.count)
             }
+            statistics.addBusy(nano_monotonic_ns() &- batchStart)
             if received.finished { return }
         }
     }
@@ -211,14 +276,14 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// batch moves to `held`, in order. Service thread.
     @inlinable
     func handle(
-        _ batch: inout MessageBuffer<Message>, on instance: inout Message.Instance,
-        holding held: inout MessageBuffer<Message>
+        _ batch: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
+        holding held: inout MessageBuffer<Envelope>, methods: inout MethodStatisticsCache, batchStart: UInt64
     ) {
         batch.drain { message in
             if isHeldByAsyncMethod {
                 held.append(consume message)
             } else {
-                handleOne(consume message, on: &instance)
+                handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
             }
             return true
         }
@@ -227,24 +292,42 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// Handles held messages in order until an `async` method holds the service again; the
     /// rest stay held. Call only while no method holds the service. Service thread.
     @inlinable
-    func handleHeld(_ held: inout MessageBuffer<Message>, on instance: inout Message.Instance) {
+    func handleHeld(
+        _ held: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
+        methods: inout MethodStatisticsCache, batchStart: UInt64
+    ) {
         held.drain { message in
-            handleOne(consume message, on: &instance)
+            handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
             return !isHeldByAsyncMethod
         }
     }
 
+    /// Handles one message: counts it, records its metrics if on, and runs it inside the
+    /// sender's `ServiceContext` if it carried one. Service thread.
     @inlinable @inline(__always)
-    func handleOne(_ message: consuming Message, on instance: inout Message.Instance) {
+    func handleOne(
+        _ envelope: consuming Envelope, on instance: inout Message.Instance,
+        methods: inout MethodStatisticsCache, batchStart: UInt64
+    ) {
+        statistics.inHand.store(statistics.inHand.load(ordering: .relaxed) &- 1, ordering: .relaxed)
         if mailbox.isClosedImmediately {
-            rejectOne(consume message)
+            rejectOne(consume envelope)
+            return
+        }
+        let (message, context, enqueuedAt) = envelope.open()
+        let method = methods.statistics(for: message._methodName, in: statistics)
+        method.noteHandled()
+        if let metrics = method.metrics { metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart) }
+        if let context {
+            var pending: Message? = consume message
+            ServiceContext.withValue(context) { pending.take()!._handle(&instance, self) }
         } else {
             (consume message)._handle(&instance, self)
         }
     }
 
     @inlinable
-    func reject(_ batch: inout MessageBuffer<Message>) {
+    func reject(_ batch: inout MessageBuffer<Envelope>) {
         batch.drain { message in
             rejectOne(consume message)
             return true
@@ -252,7 +335,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     }
 
     @inlinable
-    func rejectOne(_ message: consuming Message) {
+    func rejectOne(_ envelope: consuming Envelope) {
+        let (message, _, _) = envelope.open()
         let method = message._methodName
         if !(consume message)._reject(stoppedError()) {
             noteDroppedCast(method)
@@ -263,7 +347,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     /// A cast was not simply accepted: count a drop, reject an evicted message, or wait for room.
     @usableFromInline
-    func castNotAccepted(_ outcome: consuming Mailbox<Message>.SendOutcome) {
+    func castNotAccepted(_ outcome: consuming Mailbox<Envelope>.SendOutcome) {
         var outcome = outcome
         while true {
             switch consume outcome {
@@ -273,15 +357,15 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 rejectEvicted(evicted)
                 return
             case .closed(let message):
-                noteDroppedCast(message._methodName)
+                noteDroppedCast(message.message._methodName)
                 return
             case .full(let message):
                 guard whenFull == .block else {
-                    noteDroppedCast(message._methodName, reason: .mailboxFull)
+                    noteDroppedCast(message.message._methodName, reason: .mailboxFull)
                     return
                 }
                 if _ServiceContext.current == nil && _isInsideTask {
-                    reportBlockingCallFromTask(message._methodName)
+                    reportBlockingCallFromTask(message.message._methodName)
                 }
                 outcome = sendWaitingForRoom(message, deadline: nil)
             }
@@ -292,7 +376,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// room until `deadline`.
     @usableFromInline
     func callNotAccepted(
-        _ outcome: consuming Mailbox<Message>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
+        _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
     ) throws {
         var outcome = outcome
         while true {
@@ -315,7 +399,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// An async call was not simply accepted: throw, reject an evicted message, or suspend
     /// until there may be room.
     @usableFromInline
-    func callNotAccepted(_ outcome: consuming Mailbox<Message>.SendOutcome, method: StaticString) async throws {
+    func callNotAccepted(_ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString) async throws {
         var outcome = outcome
         while true {
             switch consume outcome {
@@ -328,8 +412,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 throw stoppedError()
             case .full(let message):
                 guard whenFull == .block else { throw mailboxFullError(method) }
-                nonisolated(unsafe) var pending: Message? = message
-                nonisolated(unsafe) var next: Mailbox<Message>.SendOutcome? = nil
+                nonisolated(unsafe) var pending: Envelope? = message
+                nonisolated(unsafe) var next: Mailbox<Envelope>.SendOutcome? = nil
                 await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                     let attempt = mailbox.send(pending.take()!, ifFull: .task(continuation))
                     if case .full = attempt {} else { continuation.resume() }
@@ -343,7 +427,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     /// Registers this thread as waiting for room, parks until woken (or `deadline`), then
     /// sends again. Returns the outcome of the last attempt.
-    func sendWaitingForRoom(_ message: consuming Message, deadline: UInt64?) -> Mailbox<Message>.SendOutcome {
+    func sendWaitingForRoom(_ message: consuming Envelope, deadline: UInt64?) -> Mailbox<Envelope>.SendOutcome {
         let word = ThreadParker.current
         switch mailbox.send(consume message, ifFull: .thread(word)) {
         case .full(let message):
@@ -365,7 +449,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     }
 
     @usableFromInline
-    func rejectEvicted(_ message: consuming Message) {
+    func rejectEvicted(_ envelope: consuming Envelope) {
+        let (message, _, _) = envelope.open()
         let method = message._methodName
         if !(consume message)._reject(evictedError(method)) {
             noteDroppedCast(method, reason: .evicted)

@@ -17,8 +17,9 @@ public struct ServiceOptions: Sendable {
     /// address space, not memory. Raise it for deeply recursive service methods.
     public var stackSize: Int
 
-    /// The logger for lifecycle events, dropped casts and cast errors. Defaults to a logger
-    /// labelled `NanoServices` with the service's name in its `service` metadata.
+    /// The logger for lifecycle events (`debug`), dropped casts, cast errors and calls that
+    /// time out or would deadlock (`warning`, logged on the caller's thread). Defaults to a
+    /// logger labelled `NanoServices`; either way the service's name is in its `service` metadata.
     public var logger: Logger?
 
     /// Called on the service's thread when a `@Cast` method throws. Defaults to logging

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Every service of the process that has been spawned and whose thread has not ended yet.
+///
+/// ```swift
+/// for service in ServiceRegistry.snapshot() { logger.info("\(service)") }
+/// ```
+///
+/// A service is registered when it is spawned and leaves when its thread ends, so the
+/// registry never keeps a stopped service alive and never grows without bound.
+/// Thread safety: any thread. Cost: one lock round trip per spawn and per thread end;
+/// nothing per message.
+public enum ServiceRegistry {
+    private static let live = Mutex<[ObjectIdentifier: _ServiceContext]>([:])
+
+    /// A snapshot of every live service, sorted by name. Takes a lock briefly, then reads
+    /// each service's counters without stopping it.
+    public static func snapshot() -> [ServiceSnapshot] {
+        let services = live.withLock { Array($0.values) }
+        return services.map { $0.snapshot() }.sorted { $0.name < $1.name }
+    }
+
+    /// How many services are live.
+    public static var count: Int { live.withLock { $0.count } }
+
+    @usableFromInline
+    static func register(_ service: _ServiceContext) {
+        _ = live.withLock { $0.updateValue(service, forKey: ObjectIdentifier(service)) }
+    }
+
+    static func unregister(_ service: _ServiceContext) {
+        _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(service)) }
+    }
+}

@@ -1,0 +1,59 @@
+import InMemoryLogging
+import Logging
+import NanoServices
+import Testing
+
+@Suite("Observability: logging")
+struct ObservabilityLoggingTests {
+    @Test("a cast's error and a cast dropped after stop: one record each, with the service's name")
+    func castErrorAndDroppedCast() async throws {
+        let logs = InMemoryLogHandler()  // level .info: lifecycle records (debug) stay out
+        let logger = Logger(label: "observability-test") { _ in logs }
+        let service = try Probe.Service(options: .init(name: "logging-probe", logger: logger))
+        service.fail()
+        _ = try await service.sum()
+        try await service.stop()
+        service.add(1)
+
+        let entries = logs.entries
+        #expect(entries.count == 2)
+        let failure = entries.first { $0.level == .error }
+        #expect(failure?.metadata["service"] == "logging-probe")
+        #expect(failure?.metadata["method"] == "fail()")
+        #expect(failure?.metadata["error"] == "ObservedFailure()")
+        let dropped = entries.first { $0.level == .warning }
+        #expect(dropped?.metadata["service"] == "logging-probe")
+        #expect(dropped?.metadata["method"] == "add(_:)")
+        let droppedMessage = dropped.map { "\($0.message)" } ?? ""
+        #expect(droppedMessage.contains("dropping cast"))
+    }
+
+    @Test("lifecycle at debug level: started, stopping, stopped")
+    func lifecycle() async throws {
+        var logs = InMemoryLogHandler()
+        logs.logLevel = .debug
+        let logger = Logger(label: "observability-test") { [logs] _ in logs }
+        let service = try Probe.Service(options: .init(name: "logging-life", logger: logger))
+        _ = try await service.sum()
+        try await service.stop()
+        let messages = logs.entries.filter { $0.level == .debug }.map { "\($0.message)" }
+        #expect(messages == ["service started", "service stopping", "service stopped"])
+        #expect(logs.entries.allSatisfy { $0.metadata["service"] == "logging-life" })
+    }
+
+    @Test("a timed-out call is logged once at warning, by the caller, with the service's logger")
+    func timeoutIsLogged() async throws {
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "observability-test") { _ in logs }
+        let service = try Probe.Service(options: .init(name: "logging-timeout", logger: logger))
+        await #expect(throws: ServiceError.self) {
+            try await service.timeout(.milliseconds(5)).sleep(milliseconds: 100)
+        }
+        try await service.stop()
+        let warnings = logs.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.metadata["code"] == "timeout")
+        #expect(warnings.first?.metadata["method"] == "sleep(milliseconds:)")
+        #expect(warnings.first?.metadata["service"] == "logging-timeout")
+    }
+}

@@ -16,7 +16,7 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Write every measurement to this file as JSON.")
     var json: String?
 
-    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline).")
+    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout).")
     var filter: String?
 
     @Option(help: "Timed runs per peer; the best one is reported.")
@@ -42,6 +42,7 @@ struct NanoBench: ParsableCommand {
             SpawnStop(count: quick ? 100 : 1_000),
             SpawnStop(count: quick ? 1_000 : 10_000),
             Pipeline(),
+            FanOut(),
         ]
         let cases = allCases.filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
         if cases.isEmpty {

@@ -30,7 +30,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// `ServiceContext.current` when there is one.
     @inlinable
     func cast(_ message: consuming Message) {
-        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: sendTime)
+        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: sendTime)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome { return }
         castNotAccepted(outcome)
@@ -97,7 +97,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
-        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: start)
+        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
@@ -129,7 +129,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         }
         defer { if callerWaits { caller?.endWaiting() } }
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
-        let envelope = Envelope(consume message, context: Envelope.currentContext, enqueuedAt: start)
+        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try await callNotAccepted(outcome, method: method)

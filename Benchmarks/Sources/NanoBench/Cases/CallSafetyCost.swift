@@ -32,7 +32,8 @@ struct CallSafetyCost: BenchCase {
             Contender("service → service (deadlock detection)", operations: operations,
                       note: "the caller is a service: each call publishes and clears a wait edge and looks at the target's") { ops in
                 try MonotonicClock.measure {
-                    precondition(try forwarder.forward(ops) == ops)
+                    let answered = try forwarder.forward(ops)
+                    precondition(answered == ops)
                 }
             },
         ]

@@ -22,7 +22,7 @@ final class ServiceMetrics: Sendable {
     let serviceName: String
     @usableFromInline let mailboxDepth: Gauge
     let castsDropped: CoreMetrics.Counter
-    private let failures = Mutex<[ServiceError.Code: CoreMetrics.Counter]>([:])
+    private let failures = Locked<[ServiceError.Code: CoreMetrics.Counter]>([:])
 
     /// Whether a real backend is bootstrapped. One lock round trip; call at service start.
     static var isEnabled: Bool { !(MetricsSystem.factory is NOOPMetricsHandler) }

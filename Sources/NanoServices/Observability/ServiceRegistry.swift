@@ -11,7 +11,7 @@ import Synchronization
 /// Thread safety: any thread. Cost: one lock round trip per spawn and per thread end;
 /// nothing per message.
 public enum ServiceRegistry {
-    private static let live = Mutex<[ObjectIdentifier: _ServiceContext]>([:])
+    private static let live = Locked<[ObjectIdentifier: _ServiceContext]>([:])
 
     /// A snapshot of every live service, sorted by name. Takes a lock briefly, then reads
     /// each service's counters without stopping it.

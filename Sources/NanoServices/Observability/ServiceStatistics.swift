@@ -25,8 +25,8 @@ final class ServiceStatistics: Sendable {
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
     /// Per method, keyed by the `StaticString` address of its name.
-    private let methods = Mutex<[UInt: MethodStatistics]>([:])
-    private let failures = Mutex<[ServiceError.Code: Int]>([:])
+    private let methods = Locked<[UInt: MethodStatistics]>([:])
+    private let failures = Locked<[ServiceError.Code: Int]>([:])
 
     init(serviceName: String) {
         self.serviceName = serviceName

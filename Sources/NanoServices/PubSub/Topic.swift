@@ -67,7 +67,7 @@ public final class Topic<Event: Sendable>: Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A topic with no subscribers.
     public init() {}

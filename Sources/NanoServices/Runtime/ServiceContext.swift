@@ -148,10 +148,11 @@ public class _ServiceContext: @unchecked Sendable {
         }
     }
 
-    /// Reports, once per call site, a blocking call made from inside a Swift concurrency task.
+    /// Reports, once per call site and service, a blocking call made from inside a Swift
+    /// concurrency task.
     @usableFromInline
     final func reportBlockingCallFromTask(_ method: StaticString) {
-        guard BlockingCallSites.isFirstReport() else { return }
+        guard BlockingCallSites.isFirstReport(for: ObjectIdentifier(self)) else { return }
         logger.warning(
             "blocking call '\(method)' made from inside a Swift concurrency task ties up a cooperative thread and can starve the pool; use 'try await' to suspend instead",
             metadata: ["method": "\(method)"])

@@ -71,11 +71,13 @@ extension _ServiceContext {
 /// Remembers which call sites were already reported for blocking inside a Swift concurrency
 /// task, so each is reported once.
 enum BlockingCallSites {
-    private static let reported = Mutex<Set<UInt64>>([])
+    private static let reported = Locked<Set<UInt64>>([])
 
-    /// Returns `true` the first time it sees the calling site. Slow: walks the stack.
-    static func isFirstReport() -> Bool {
-        let key = nano_call_site_key()
+    /// Returns `true` the first time it sees the calling site calling `service`. Slow: walks
+    /// the stack. The service is part of the key because a stack walk can come back shallow
+    /// (under the Thread Sanitizer, say), and then every site would look the same.
+    static func isFirstReport(for service: ObjectIdentifier) -> Bool {
+        let key = nano_call_site_key() ^ UInt64(UInt(bitPattern: service.hashValue))
         return reported.withLock { $0.insert(key).inserted }
     }
 }

@@ -44,7 +44,9 @@ struct AsyncMethodTests {
 
     @Test("@Reentrant methods do interleave while suspended")
     func reentrantInterleaves() async throws {
-        let ledger = try Ledger2.Service(options: .init(callTimeout: .seconds(10)))
+        // The limit only turns a hang (no interleaving) into a failure; it is generous because
+        // a sanitized, loaded test run can starve this task for many seconds.
+        let ledger = try Ledger2.Service(options: .init(callTimeout: .seconds(120)))
         let gate = AsyncGate()
         async let waited = ledger.waitReentrantly(for: gate)
         while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }

@@ -47,19 +47,13 @@ struct MethodStatisticsCache {
     @inlinable
     init() {}
 
-    /// Counts one handled message of `method` (and records its metrics when on). The common
-    /// case — the same method as the previous message — works on the cached entry in place:
-    /// one comparison and two plain memory accesses, no reference counting.
+    /// The statistics of `method`. Cost: one comparison when the method is the same as the
+    /// previous message's, one dictionary lookup otherwise.
     @inlinable @inline(__always)
-    mutating func noteHandled(
-        _ method: StaticString, in service: ServiceStatistics, enqueuedAt: UInt64, takenAt: UInt64
-    ) {
+    mutating func statistics(for method: StaticString, in service: ServiceStatistics) -> MethodStatistics {
         let key = method._observabilityKey
-        if key != lastKey || last == nil { _ = miss(method, key: key, in: service) }
-        last.unsafelyUnwrapped.noteHandled()
-        if let metrics = last.unsafelyUnwrapped.metrics {
-            metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: takenAt)
-        }
+        if key == lastKey, let last { return last }
+        return miss(method, key: key, in: service)
     }
 
     @usableFromInline

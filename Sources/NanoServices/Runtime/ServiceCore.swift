@@ -315,7 +315,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
             return
         }
         let (message, context, enqueuedAt) = envelope.open()
-        methods.noteHandled(message._methodName, in: statistics, enqueuedAt: enqueuedAt, takenAt: batchStart)
+        let method = methods.statistics(for: message._methodName, in: statistics)
+        method.noteHandled()
+        if let metrics = method.metrics { metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart) }
         if let context {
             var pending: Message? = consume message
             ServiceContext.withValue(context) { pending.take()!._handle(&instance, self) }

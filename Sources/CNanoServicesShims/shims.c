@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 #if defined(__linux__) || defined(__APPLE__)
 #include <execinfo.h>
 #endif
@@ -63,18 +62,6 @@ int64_t nano_thread_id(void) {
     return (int64_t)tid;
 }
 #endif
-
-int64_t nano_process_thread_count(void) {
-    DIR *dir = opendir("/proc/self/task");
-    if (!dir) return -1;
-    int64_t count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        if (entry->d_name[0] != '.') count++;
-    }
-    closedir(dir);
-    return count;
-}
 
 struct nano_thread_start_context {
     void (*body)(void *);
@@ -164,20 +151,6 @@ uint64_t nano_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-int64_t nano_peak_rss_kib(void) {
-    FILE *file = fopen("/proc/self/status", "r");
-    if (!file) return -1;
-    char line[256];
-    int64_t value = -1;
-    while (fgets(line, sizeof line, file)) {
-        if (strncmp(line, "VmHWM:", 6) == 0) {
-            value = strtoll(line + 6, NULL, 10);
-            break;
-        }
-    }
-    fclose(file);
-    return value;
-}
 
 uint64_t nano_call_site_key(void) {
 #if defined(__linux__) || defined(__APPLE__)

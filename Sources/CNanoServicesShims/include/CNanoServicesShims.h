@@ -61,9 +61,6 @@ void nano_futex_wake(uint32_t *word, int32_t count);
 /// The kernel thread id (gettid), as shown in /proc/<pid>/task.
 int64_t nano_thread_id(void);
 
-/// Number of threads of this process (entries in /proc/self/task), or -1.
-int64_t nano_process_thread_count(void);
-
 /// Starts a detached thread running `body(context)` with the given stack size
 /// (0: the system default) and name (truncated to 15 bytes on Linux).
 /// Returns 0 on success or an errno value.
@@ -86,9 +83,6 @@ int32_t nano_current_cpu(void);
 
 /// Monotonic clock in nanoseconds.
 uint64_t nano_monotonic_ns(void);
-
-/// Peak resident set size of the process in KiB (VmHWM), or -1.
-int64_t nano_peak_rss_kib(void);
 
 #ifdef __cplusplus
 }

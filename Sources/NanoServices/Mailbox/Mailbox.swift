@@ -185,11 +185,6 @@ final class Mailbox<Message>: @unchecked Sendable {
         return changed
     }
 
-    /// Whether a stop was requested. Only a snapshot.
-    var isClosed: Bool {
-        lock.withLock { state.pointee.closed != nil }
-    }
-
     /// Whether the consumer last waited on the caller's own CPU. Then spinning for its answer
     /// only keeps it from running: the caller should park (or suspend) at once.
     @inlinable

@@ -28,7 +28,4 @@ enum ServiceThread {
         }
         return result
     }
-
-    /// The kernel id of the calling thread.
-    static var currentID: Int64 { nano_thread_id() }
 }

@@ -19,19 +19,29 @@ struct BoundedMailboxTests {
         MailboxPolicy.WhenFull.block, .fail, .dropNewest, .dropOldest,
     ])
     func flood(whenFull: MailboxPolicy.WhenFull) async throws {
+        // The service is held on a gate until its mailbox has overflowed (or, with `.block`,
+        // filled up), so every policy is exercised whatever the relative speed of the threads.
+        let gate = DispatchSemaphore(value: 0)
         let counters = SinkCounters()
         let sink = try Sink.Service(
-            counters: counters,
+            counters: counters, gate: gate,
             options: .init(name: "sink-\(whenFull)", mailbox: .bounded(capacity: Self.capacity, whenFull: whenFull)))
         let tally = FloodTally()
         let perThread = isThreadSanitized ? 500 : 3_000
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await runOnNewThread {
+                    var gateOpen = false
                     while tally.sampling.load(ordering: .relaxed) {
                         let depth = sink.mailboxDepth
                         if depth > tally.maxDepth.load(ordering: .relaxed) { tally.maxDepth.store(depth, ordering: .relaxed) }
+                        let overflowed = sink.droppedCasts + tally.failedFull.load(ordering: .relaxed) > 0
+                        if !gateOpen && depth >= Self.capacity && (whenFull == .block || overflowed) {
+                            gate.signal()
+                            gateOpen = true
+                        }
                     }
+                    if !gateOpen { gate.signal() }
                 }
             }
             try await withThrowingTaskGroup(of: Void.self) { senders in
@@ -40,7 +50,9 @@ struct BoundedMailboxTests {
                         try await runOnNewThread {
                             for index in 0..<perThread {
                                 tally.sent.add(1, ordering: .relaxed)
-                                guard index % 10 == 0 else {
+                                // Casts first (more than the capacity), so a sender never waits for a call
+                                // while the service is still held; then every tenth message is a call.
+                                guard index >= 100 && index % 10 == 0 else {
                                     sink.absorb(index)
                                     continue
                                 }

@@ -101,7 +101,8 @@ struct AsyncMethodTests {
         }
         while ledger.mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
         try await ledger.stop(.immediate)
-        // Without the cancellation the method would sleep 30 s and answer "slept".
+        // Without the cancellation the method would sleep 10 minutes and answer "slept" (a long
+        // sleep, so that a starved, sanitized run cannot outlast it before the stop).
         #expect(try await sleeping.value == "cancelled")
         #expect(try await pending.value == "stopped")
     }

@@ -104,7 +104,7 @@ final class Ledger2 {
     public func sleepLong(started: AsyncGate) async -> String {
         started.open()
         do {
-            try await Task.sleep(for: .seconds(30))
+            try await Task.sleep(for: .seconds(600))
             entries.append("slept")
             return "slept"
         } catch {

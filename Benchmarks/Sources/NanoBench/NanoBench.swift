@@ -19,6 +19,9 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout).")
     var filter: String?
 
+    @Option(help: "Run only the peers whose name contains this text (e.g. NanoServices); ratios need the peers, so targets may go unchecked.")
+    var peer: String?
+
     @Option(help: "Timed runs per peer; the best one is reported.")
     var repetitions = 3
 
@@ -30,7 +33,7 @@ struct NanoBench: ParsableCommand {
             try SpawnStopChild.run(child)
             return
         }
-        let settings = BenchSettings(quick: quick, repetitions: max(repetitions, 1))
+        let settings = BenchSettings(quick: quick, repetitions: max(repetitions, 1), peerFilter: peer)
         let allCases: [any BenchCase] = [
             CastThroughput(producers: 1),
             CastThroughput(producers: 4),

@@ -33,6 +33,16 @@ static inline bool nano_atomic_compare_exchange(uint32_t *word, uint32_t expecte
                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
+// MARK: - Relaxed 64-bit counters (one writer, any readers; see CounterLine.swift).
+
+static inline uint64_t nano_atomic_load_relaxed_u64(const uint64_t *word) {
+    return __atomic_load_n(word, __ATOMIC_RELAXED);
+}
+
+static inline void nano_atomic_store_relaxed_u64(uint64_t *word, uint64_t value) {
+    __atomic_store_n(word, value, __ATOMIC_RELAXED);
+}
+
 // MARK: - CPU and scheduler hints.
 
 static inline void nano_cpu_relax(void) {

@@ -63,7 +63,7 @@ final class Mailbox<Message>: @unchecked Sendable {
 
     // Unsafe storage instead of stored properties: the lock protects `state`, and plain
     // pointers avoid the runtime exclusivity checks Swift would add to class properties.
-    @usableFromInline let words: UnsafeMutableRawPointer        // lock word, wake word, immediate flag: one cache line each
+    @usableFromInline let words: UnsafeMutableRawPointer        // lock, wake, immediate, hint, CPU, pacing: one cache line each
     @usableFromInline let lock: FutexLock                       // protects `state`
     @usableFromInline let wakeWord: UnsafeMutablePointer<UInt32> // the consumer parks on it (see ThreadParker)
     @usableFromInline let immediateFlag: UnsafeMutablePointer<UInt32> // 1 once closed immediately; read per message
@@ -75,24 +75,22 @@ final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
     @usableFromInline let capacity: Int                          // Int.max: unbounded
-    /// When the consumer last took a batch (monotonic ns). Consumer only.
-    @usableFromInline var lastTake: UInt64 = 0
-    /// The shortest time between two takes of a small batch: a consumer faster than its
-    /// producers would otherwise take one message per lock round trip, and the two sides would
-    /// trade the lock's cache line for every message. Waiting this long lets a batch build up;
-    /// a consumer that was idle longer than this (the call path) is not delayed at all.
-    @inlinable static var minimumBatchInterval: UInt64 { 250 }
+    /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; on a
+    /// cache line of its own, since producers read this object's fields on every send.
+    @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
     @usableFromInline let whenFull: MailboxPolicy.WhenFull
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded) {
-        words = UnsafeMutableRawPointer.allocate(byteCount: 320, alignment: 64)
-        words.initializeMemory(as: UInt8.self, repeating: 0, count: 320)
+        words = UnsafeMutableRawPointer.allocate(byteCount: 384, alignment: 64)
+        words.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
         wakeWord = (words + 64).assumingMemoryBound(to: UInt32.self)
         immediateFlag = (words + 128).assumingMemoryBound(to: UInt32.self)
         workHint = (words + 192).assumingMemoryBound(to: UInt32.self)
         consumerCPU = (words + 256).assumingMemoryBound(to: UInt32.self)
+        pacing = (words + 320).bindMemory(to: BatchPacing.self, capacity: 1)
+        pacing.initialize(to: BatchPacing())
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         capacity = policy.capacity
@@ -243,10 +241,12 @@ final class Mailbox<Message>: @unchecked Sendable {
         if spinning {
             nano_atomic_store_release(consumerCPU, UInt32(bitPattern: nano_current_cpu() &+ 1))
         }
-        if spinning && batch.capacity > 0 {
-            let earliest = lastTake &+ Self.minimumBatchInterval
+        if takeMessages && batch.capacity > 0 {
+            // While a stream arrives, let the next batch build up (see BatchPacing).
+            let earliest = pacing.pointee.earliestNextTake
             while nano_monotonic_ns() < earliest { nano_cpu_relax() }
         }
+        var firstLook = true
         while true {
             lock.lock()
             var tookWork = false
@@ -255,19 +255,25 @@ final class Mailbox<Message>: @unchecked Sendable {
                 tookWork = true
             }
             let closed = state.pointee.closed
+            var tookMessages = false
             if (takeMessages || closed == .immediate) && !state.pointee.pending.isEmpty {
                 state.pointee.pending.swapContents(with: &batch)
                 if capacity != Int.max { state.pointee.inBatch = stillHeld + batch.count }
+                tookMessages = true
                 tookWork = true
             }
             let drained = state.pointee.pending.isEmpty
             if drained && state.pointee.jobs.isEmpty { nano_atomic_store_release(workHint, 0) }
-            if tookWork && spinNanoseconds > 0 { lastTake = nano_monotonic_ns() }
             let finished = closed != nil && drained && mayFinish && !tookWork
             if tookWork || closed != knownClose || finished {
                 if finished { state.pointee.finished = true }
                 lock.unlock()
+                if tookMessages { pacing.pointee.took(batch.count, at: nano_monotonic_ns(), waiting: firstLook) }
                 return Received(closed: closed, drained: drained, finished: finished)
+            }
+            if firstLook {
+                firstLook = false
+                pacing.pointee.foundEmpty()
             }
             if spinning {
                 lock.unlock()

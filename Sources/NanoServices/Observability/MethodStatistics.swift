@@ -1,16 +1,14 @@
-import Synchronization
-
 /// What one service knows about one of its methods: how many messages for it were handled,
 /// and its metric objects when a metrics backend is bootstrapped.
 ///
-/// Thread safety: `handled` is written only by the service's thread (a relaxed load and
-/// store, no read-modify-write) and read by anyone with a relaxed load.
+/// Thread safety: the handled count is written only by the service's thread (a relaxed load
+/// and store on a cache line of its own, see ``CounterLine``) and read by anyone.
 @usableFromInline
 final class MethodStatistics: Sendable {
     /// The method's Swift name, `add(_:)`.
     let name: String
-    /// Messages for this method handled so far. Written by the service thread only.
-    @usableFromInline let handled = Atomic<Int>(0)
+    /// Slot 0: messages for this method handled so far. Written by the service thread only.
+    @usableFromInline let counters = CounterLine()
     /// This method's metric objects, or `nil` when metrics are off.
     @usableFromInline let metrics: MethodMetrics?
 
@@ -19,11 +17,10 @@ final class MethodStatistics: Sendable {
         self.metrics = metrics
     }
 
-    /// Counts one handled message. Service thread only; cost: two plain memory accesses.
-    @inlinable @inline(__always)
-    func noteHandled() {
-        handled.store(handled.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
-    }
+    deinit { counters.deallocate() }
+
+    /// Messages for this method handled so far. Any thread.
+    var handled: Int { Int(truncatingIfNeeded: counters.load(0)) }
 }
 
 extension StaticString {
@@ -37,27 +34,36 @@ extension StaticString {
 /// The service thread's private shortcut to ``MethodStatistics``: the last method handled,
 /// then a plain dictionary, then the shared table (one lock, first time per method only).
 ///
+/// It keeps the last method's counter as a plain pointer, so counting a message costs a
+/// comparison and two memory accesses — no reference counting, no lock.
+///
 /// Not thread-safe: a local of the service thread's loop.
 @usableFromInline
 struct MethodStatisticsCache {
     @usableFromInline var lastKey: UInt = 0
+    @usableFromInline var lastCounters: CounterLine?
+    /// The last method's statistics, kept alive here; touched only when it has metrics.
     @usableFromInline var last: MethodStatistics?
+    @usableFromInline var lastHasMetrics = false
     @usableFromInline var known: [UInt: MethodStatistics] = [:]
 
     @inlinable
     init() {}
 
-    /// The statistics of `method`. Cost: one comparison when the method is the same as the
-    /// previous message's, one dictionary lookup otherwise.
+    /// Notes one handled message for `method`, counting it when `counting`. Returns its
+    /// metric objects when metrics are on, `nil` otherwise. Cost: a comparison and two memory
+    /// accesses when the method is the same as the previous message's, one dictionary lookup
+    /// otherwise.
     @inlinable @inline(__always)
-    mutating func statistics(for method: StaticString, in service: ServiceStatistics) -> MethodStatistics {
+    mutating func noteHandled(_ method: StaticString, counting: Bool, in service: ServiceStatistics) -> MethodMetrics? {
         let key = method._observabilityKey
-        if key == lastKey, let last { return last }
-        return miss(method, key: key, in: service)
+        if key != lastKey || lastCounters == nil { miss(method, key: key, in: service) }
+        if counting { lastCounters.unsafelyUnwrapped.add(0, 1) }
+        return lastHasMetrics ? last.unsafelyUnwrapped.metrics : nil
     }
 
     @usableFromInline
-    mutating func miss(_ method: StaticString, key: UInt, in service: ServiceStatistics) -> MethodStatistics {
+    mutating func miss(_ method: StaticString, key: UInt, in service: ServiceStatistics) {
         let found: MethodStatistics
         if let known = known[key] {
             found = known
@@ -67,6 +73,7 @@ struct MethodStatisticsCache {
         }
         lastKey = key
         last = found
-        return found
+        lastCounters = found.counters
+        lastHasMetrics = found.metrics != nil
     }
 }

@@ -17,7 +17,7 @@ extension _ServiceContext {
             messagesHandled: byMethod.values.reduce(0, +),
             castsDropped: droppedCasts,
             callsFailed: statistics.callsFailed,
-            busyTime: .nanoseconds(Int64(truncatingIfNeeded: statistics.busyNanoseconds.load(ordering: .relaxed))),
+            busyTime: .nanoseconds(Int64(truncatingIfNeeded: statistics.busyNanoseconds)),
             handledByMethod: byMethod)
     }
 
@@ -25,7 +25,7 @@ extension _ServiceContext {
     /// depth gauge when metrics are on. Service thread; per batch.
     @usableFromInline
     final func noteInHand(_ count: Int) {
-        statistics.inHand.store(count, ordering: .relaxed)
+        if countsMessages { statistics.setInHand(count) }
         if let metrics = statistics.metrics { metrics.mailboxDepth.record(count) }
     }
 

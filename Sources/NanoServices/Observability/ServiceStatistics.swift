@@ -1,27 +1,21 @@
-import Instrumentation
 import Synchronization
 
 /// The counters behind ``ServiceSnapshot``, one per service.
 ///
-/// Thread safety: the hot counters (`busyNanoseconds`, `inHand`, each method's `handled`) are
-/// atomics written only by the service's thread with plain relaxed stores and read by anyone
-/// with relaxed loads; nobody reading them costs the service nothing. The method table and the
-/// failure counts are behind locks taken only the first time a method is seen, on failure
-/// paths, and by readers.
+/// Thread safety: the hot counters (busy time, messages in hand, each method's handled count)
+/// sit on cache lines of their own (``CounterLine``), written only by the service's thread with
+/// relaxed stores and read by anyone with relaxed loads; nobody reading them costs the service
+/// nothing, and senders never touch them. The method table and the failure counts are behind
+/// locks taken only the first time a method is seen, on failure paths, and by readers.
 @usableFromInline
 final class ServiceStatistics: Sendable {
     let serviceName: String
     /// Metric objects when a metrics backend was bootstrapped before the service started.
     @usableFromInline let metrics: ServiceMetrics?
-    /// Time spent handling messages and running jobs, measured per batch. Service thread writes.
-    @usableFromInline let busyNanoseconds = Atomic<UInt64>(0)
-    /// Messages the service thread has taken from the mailbox and not handled yet (unbounded
+    /// Slot 0: time spent handling messages and running jobs, measured per batch. Slot 1:
+    /// messages the service thread has taken from the mailbox and not handled yet (unbounded
     /// mailboxes count them nowhere else). Service thread writes.
-    @usableFromInline let inHand = Atomic<Int>(0)
-    /// Whether messages carry the sender's `ServiceContext`: only when an instrument (a tracer)
-    /// was bootstrapped before the service started. Reading the task-local context costs about
-    /// 10 ns per send, a third of a cast, so a process that traces nothing does not pay it.
-    @usableFromInline let carriesContext: Bool
+    @usableFromInline let hot = CounterLine()
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
     /// Per method, keyed by the `StaticString` address of its name.
@@ -31,8 +25,23 @@ final class ServiceStatistics: Sendable {
     init(serviceName: String) {
         self.serviceName = serviceName
         metrics = ServiceMetrics.isEnabled ? ServiceMetrics(serviceName: serviceName) : nil
-        carriesContext = !(InstrumentationSystem.instrument is NoOpInstrument)
     }
+
+    deinit { hot.deallocate() }
+
+    /// Time spent handling messages and running jobs. Any thread.
+    var busyNanoseconds: UInt64 { hot.load(0) }
+
+    /// Messages taken from the mailbox and not handled yet. Any thread.
+    var inHand: Int { Int(truncatingIfNeeded: hot.load(1)) }
+
+    /// Publishes how many taken messages are not handled yet. Service thread only.
+    @inlinable @inline(__always)
+    func setInHand(_ count: Int) { hot.store(1, UInt64(truncatingIfNeeded: count)) }
+
+    /// One message in hand is being handled. Service thread only; two plain memory accesses.
+    @inlinable @inline(__always)
+    func noteTakenFromHand() { hot.add(1, UInt64.max) }  // wrapping add of -1
 
     /// Finds or creates the statistics of `method`. Any thread; takes a lock.
     @usableFromInline
@@ -48,9 +57,7 @@ final class ServiceStatistics: Sendable {
 
     /// Adds one batch's busy time. Service thread only.
     @inlinable @inline(__always)
-    func addBusy(_ nanoseconds: UInt64) {
-        busyNanoseconds.store(busyNanoseconds.load(ordering: .relaxed) &+ nanoseconds, ordering: .relaxed)
-    }
+    func addBusy(_ nanoseconds: UInt64) { hot.add(0, nanoseconds) }
 
     /// Counts a failed call. Any thread; failure paths only.
     func noteCallFailed(_ code: ServiceError.Code) {
@@ -63,7 +70,7 @@ final class ServiceStatistics: Sendable {
         let all = methods.withLock { Array($0.values) }
         var counts: [String: Int] = [:]
         for method in all {
-            counts[method.name, default: 0] += method.handled.load(ordering: .relaxed)
+            counts[method.name, default: 0] += method.handled
         }
         return counts
     }

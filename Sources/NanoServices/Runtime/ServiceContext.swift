@@ -1,4 +1,5 @@
 import CNanoServicesShims
+import Instrumentation
 import Logging
 import Synchronization
 
@@ -17,6 +18,20 @@ public class _ServiceContext: @unchecked Sendable {
     /// Counters for introspection and the metric objects (Observability/).
     @usableFromInline let statistics: ServiceStatistics
     @usableFromInline let logger: Logger
+    /// Whether messages carry the sender's `ServiceContext`: only when an instrument (a tracer)
+    /// was bootstrapped before the service started. Reading the task-local context costs about
+    /// 10 ns per send, a third of a cast, so a process that traces nothing does not pay it.
+    /// Read by senders; kept here, away from the counters the service thread writes.
+    @usableFromInline let carriesContext: Bool
+    /// Whether senders stamp messages with the time (queue-wait and call-latency metrics):
+    /// only when a metrics backend was bootstrapped before the service started.
+    @usableFromInline let recordsTimings: Bool
+    /// Whether the service thread counts messages and busy time for snapshots (see
+    /// ``ServiceOptions/collectsStatistics``). Service thread reads.
+    @usableFromInline let countsMessages: Bool
+    /// Whether the service thread looks at each message's method and batch at all: to count
+    /// it, or to record metrics. Service thread reads.
+    @usableFromInline let observesMessages: Bool
     @usableFromInline let spinNanoseconds: Int64
     /// The default call timeout in nanoseconds, or `nil` for none.
     @usableFromInline let callTimeoutNanoseconds: Int64?
@@ -34,7 +49,9 @@ public class _ServiceContext: @unchecked Sendable {
     /// Tasks of `async` methods started and not yet finished.
     @usableFromInline var asyncTasksInFlight = 0
     /// A non-reentrant `async` method is suspended: new messages must wait.
-    @usableFromInline var isHeldByAsyncMethod = false
+    /// Read before every message: exempt from the runtime's exclusivity check (service thread
+    /// only, never accessed while borrowed).
+    @exclusivity(unchecked) @usableFromInline var isHeldByAsyncMethod = false
     @usableFromInline var asyncTasks: [Int: Task<Void, Never>] = [:]
     /// Set once the service's thread has ended and the instance is released.
     let termination = OneShotEvent()
@@ -48,6 +65,10 @@ public class _ServiceContext: @unchecked Sendable {
         self.typeName = typeName
         self.threadName = String(name.utf8.prefix(15)) ?? "nano-service"
         self.statistics = ServiceStatistics(serviceName: name)
+        self.carriesContext = !(InstrumentationSystem.instrument is NoOpInstrument)
+        self.recordsTimings = statistics.metrics != nil
+        self.countsMessages = options.collectsStatistics
+        self.observesMessages = countsMessages || recordsTimings
         var logger = options.logger ?? Logger(label: "NanoServices")
         logger[metadataKey: "service"] = "\(name)"
         self.logger = logger

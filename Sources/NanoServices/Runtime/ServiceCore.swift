@@ -30,7 +30,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// `ServiceContext.current` when there is one.
     @inlinable
     func cast(_ message: consuming Message) {
-        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: sendTime)
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: sendTime)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome { return }
         castNotAccepted(outcome)
@@ -38,7 +38,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     /// Now, when the service records metrics (queue wait, call latency); 0 otherwise.
     @inlinable @inline(__always)
-    var sendTime: UInt64 { statistics.metrics == nil ? 0 : nano_monotonic_ns() }
+    var sendTime: UInt64 { recordsTimings ? nano_monotonic_ns() : 0 }
 
     /// Sends a call and blocks the calling thread until the answer; counts and logs this
     /// service's failures and, with metrics on, records the call's latency.
@@ -97,7 +97,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
-        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
@@ -129,7 +129,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         }
         defer { if callerWaits { caller?.endWaiting() } }
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
-        let envelope = Envelope(consume message, context: statistics.carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             try await callNotAccepted(outcome, method: method)
@@ -162,7 +162,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     override var queuedMessageCount: Int {
         // A bounded mailbox counts the batch in hand itself; an unbounded one does not.
-        mailbox.capacity == Int.max ? mailbox.depth + statistics.inHand.load(ordering: .relaxed) : mailbox.depth
+        mailbox.capacity == Int.max ? mailbox.depth + statistics.inHand : mailbox.depth
     }
 
     // MARK: The service thread
@@ -244,7 +244,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 mayFinish: asyncTasksInFlight == 0 && held.isEmpty,
                 stillHeld: held.count,
                 spinNanoseconds: spinNanoseconds)
-            let batchStart = nano_monotonic_ns()  // busy time and queue wait, per batch
+            let batchStart = observesMessages ? nano_monotonic_ns() : 0  // busy time and queue wait, per batch
             if !jobs.isEmpty {
                 let executor = self.executor
                 for job in jobs { executor.run(job) }
@@ -260,14 +260,14 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 reject(&batch)
                 noteInHand(0)
             } else if !batch.isEmpty || !held.isEmpty {
-                noteInHand(batch.count + held.count)
+                if observesMessages { noteInHand(batch.count + held.count) }
                 if !held.isEmpty && !isHeldByAsyncMethod {
                     handleHeld(&held, on: &instance, methods: &methods, batchStart: batchStart)
                 }
                 if !batch.isEmpty { handle(&batch, on: &instance, holding: &held, methods: &methods, batchStart: batchStart) }
-                noteInHand(held.count)
+                if observesMessages { noteInHand(held.count) }
             }
-            statistics.addBusy(nano_monotonic_ns() &- batchStart)
+            if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
             if received.finished { return }
         }
     }
@@ -309,15 +309,15 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         _ envelope: consuming Envelope, on instance: inout Message.Instance,
         methods: inout MethodStatisticsCache, batchStart: UInt64
     ) {
-        statistics.inHand.store(statistics.inHand.load(ordering: .relaxed) &- 1, ordering: .relaxed)
+        if countsMessages { statistics.noteTakenFromHand() }
         if mailbox.isClosedImmediately {
             rejectOne(consume envelope)
             return
         }
         let (message, context, enqueuedAt) = envelope.open()
-        let method = methods.statistics(for: message._methodName, in: statistics)
-        method.noteHandled()
-        if let metrics = method.metrics { metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart) }
+        if observesMessages, let metrics = methods.noteHandled(message._methodName, counting: countsMessages, in: statistics) {
+            metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart)
+        }
         if let context {
             var pending: Message? = consume message
             ServiceContext.withValue(context) { pending.take()!._handle(&instance, self) }

@@ -88,3 +88,39 @@ struct ObservabilityIntrospectionTests {
         #expect(!ServiceRegistry.snapshot().contains { $0.name == name })
     }
 }
+
+@Suite("Observability: statistics off")
+struct ObservabilityStatisticsOffTests {
+    @Test("collectsStatistics: false leaves the handled counts and busy time at 0, still counts drops and failures")
+    func statisticsOff() async throws {
+        let service = try Probe.Service(options: .init(name: "intro-off", collectsStatistics: false))
+        for _ in 0..<100 { service.add(1) }
+        #expect(try await service.sum() == 100)  // every cast handled before the call
+        let running = service.snapshot()
+        #expect(running.state == .running)
+        #expect(running.messagesHandled == 0)
+        #expect(running.handledByMethod.isEmpty)
+        #expect(running.busyTime == .zero)
+        #expect(running.mailboxDepth == 0)
+
+        try await service.stop()
+        service.add(1)
+        await #expect(throws: ServiceError.self) { try await service.sum() }
+        let stopped = service.snapshot()
+        #expect(stopped.state == .stopped)
+        #expect(stopped.castsDropped == 1)
+        #expect(stopped.callsFailed == [.stopped: 1])
+    }
+
+    @Test("the same workload with statistics on is counted, so the test above could fail")
+    func statisticsOnCounterpart() async throws {
+        let service = try Probe.Service(options: .init(name: "intro-on"))
+        for _ in 0..<100 { service.add(1) }
+        #expect(try await service.sum() == 100)
+        let snapshot = service.snapshot()
+        #expect(snapshot.messagesHandled == 101)
+        #expect(snapshot.handledByMethod == ["add(_:)": 100, "sum()": 1])
+        #expect(snapshot.busyTime > .zero)
+        try await service.stop()
+    }
+}

@@ -5,15 +5,19 @@ import Dispatch
 struct CastThroughput: BenchCase {
     var producers: Int
     var id: String { "cast-\(producers)-producer\(producers == 1 ? "" : "s")" }
+    static let noStatistics = "NanoServices cast, no statistics"
 
     func run(_ settings: BenchSettings) throws -> CaseReport {
         let fast = settings.scaled(2_000_000, quick: 20_000)
         let medium = settings.scaled(1_000_000, quick: 10_000)
         let slow = settings.scaled(200_000, quick: 2_000)
         let producers = self.producers
+        // The two rows compared within 5% take 9 turns each: one noisy run must not decide.
+        let observabilityRuns = producers == 1 ? 9 : 1
 
         let nano = try NanoCounter.Service(options: .init(name: "bench-cast"))
         let nanoNoSpin = try NanoCounter.Service(options: .init(name: "bench-cast0", spinBeforeParking: .zero))
+        let nanoNoStats = try NanoCounter.Service(options: .init(name: "bench-cast-ns", collectsStatistics: false))
         let dispatch = DispatchCounter()
         let nio = NIOCounter()
         let naive = NaiveWorker()
@@ -23,13 +27,14 @@ struct CastThroughput: BenchCase {
         defer {
             try? nano.stop()
             try? nanoNoSpin.stop()
+            try? nanoNoStats.stop()
             try? nio.shutdown()
             naive.requestStop()
             pinnedExecutor.shutdown()
         }
 
         let contenders = [
-            Contender("NanoServices cast", operations: fast, nano: true,
+            Contender("NanoServices cast", operations: fast, nano: true, minimumRepetitions: observabilityRuns,
                       note: "default options: the service spins up to 50 µs on an empty mailbox before parking") { ops in
                 try MonotonicClock.measure {
                     produce(ops, producers) { nano.add(1) }
@@ -41,6 +46,13 @@ struct CastThroughput: BenchCase {
                 try MonotonicClock.measure {
                     produce(ops, producers) { nanoNoSpin.add(1) }
                     try nanoNoSpin.flush()
+                }
+            },
+            Contender(Self.noStatistics, operations: fast, nano: true, minimumRepetitions: observabilityRuns,
+                      note: "`collectsStatistics: false`: no message counts, busy time or in-hand count; the cost of observability with no backend bootstrapped is the difference to the first row") { ops in
+                try MonotonicClock.measure {
+                    produce(ops, producers) { nanoNoStats.add(1) }
+                    try nanoNoStats.flush()
                 }
             },
             Contender("DispatchQueue async", operations: medium) { ops in
@@ -91,6 +103,7 @@ struct CastThroughput: BenchCase {
             report.notes.append("with spin 0, nano is faster than: \(versus.joined(separator: ", ")) (targets are checked on the default options)")
         }
         if producers == 1 {
+            report.requireObservabilityCost(below: 5, comparedWith: Self.noStatistics)
             report.requireSpeedup(5, over: "DispatchQueue async")
             report.requireSpeedup(4, over: "NIO execute")
             if let nanoRow = report.reference {

@@ -45,6 +45,16 @@ struct CaseReport: Sendable {
         return other.nanosecondsPerOperation / reference.nanosecondsPerOperation
     }
 
+    /// Records whether the reference row (observability on, no backend) costs at most
+    /// `percent`% more per operation than `baseline` (the same work with statistics off).
+    mutating func requireObservabilityCost(below percent: Double, comparedWith baseline: String) {
+        guard let reference, let bare = measurement(baseline) else { return }
+        let overhead = reference.nanosecondsPerOperation / bare.nanosecondsPerOperation - 1
+        targets.append(TargetCheck(
+            target: "observability, no backend: within \(Int(percent))% of \(baseline)",
+            met: overhead <= percent / 100, measured: String(format: "%+.1f%%", overhead * 100)))
+    }
+
     /// Records whether NanoServices is at least `factor`× faster than `peer`.
     mutating func requireSpeedup(_ factor: Double, over peer: String) {
         guard let ratio = speedup(over: peer) else { return }

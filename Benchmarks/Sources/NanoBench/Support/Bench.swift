@@ -5,12 +5,17 @@ struct Contender {
     var operations: Int
     var note: String?
     var isNano = false
+    /// Timed runs at least this many (more than `--repetitions`): for rows compared with each
+    /// other within a few percent, where one noisy run must not decide.
+    var minimumRepetitions = 1
     var body: (Int) throws -> UInt64
 
-    init(_ peer: String, operations: Int, nano: Bool = false, note: String? = nil, _ body: @escaping (Int) throws -> UInt64) {
+    init(_ peer: String, operations: Int, nano: Bool = false, minimumRepetitions: Int = 1, note: String? = nil,
+         _ body: @escaping (Int) throws -> UInt64) {
         self.peer = peer
         self.operations = operations
         self.isNano = nano
+        self.minimumRepetitions = minimumRepetitions
         self.note = note
         self.body = body
     }
@@ -20,20 +25,25 @@ struct Contender {
 struct BenchSettings: Sendable {
     var quick: Bool
     var repetitions: Int
+    /// Only peers whose name contains this text run (for profiling one peer), or all.
+    var peerFilter: String? = nil
 
     /// `full` in a normal run, `quick` in `--quick` smoke mode.
     func scaled(_ full: Int, quick: Int) -> Int { self.quick ? quick : full }
 
     /// Runs every contender `repetitions` times, round-robin (so a burst of noise from another
     /// process hurts every peer alike), and keeps each one's best run. One untimed warm-up
-    /// run of a tenth of the operations comes first.
-    func measure(_ contenders: [Contender]) throws -> [PeerResult] {
+    /// run of a tenth of the operations comes first. Contenders asking for more runs
+    /// (``Contender/minimumRepetitions``) keep taking turns after the others are done.
+    func measure(_ allContenders: [Contender]) throws -> [PeerResult] {
+        let contenders = allContenders.filter { peerFilter == nil || $0.peer.localizedCaseInsensitiveContains(peerFilter!) }
         for contender in contenders {
             _ = try contender.body(max(contender.operations / 10, 1))
         }
         var best = [UInt64](repeating: .max, count: contenders.count)
-        for _ in 0..<max(repetitions, 1) {
-            for (index, contender) in contenders.enumerated() {
+        let rounds = contenders.map { max(repetitions, quick ? 1 : $0.minimumRepetitions, 1) }
+        for round in 0..<(rounds.max() ?? 0) {
+            for (index, contender) in contenders.enumerated() where round < rounds[index] {
                 let elapsed = try contender.body(contender.operations)
                 best[index] = min(best[index], elapsed)
             }

@@ -1,0 +1,39 @@
+import CNanoServicesShims
+
+/// Up to eight 64-bit counters on a cache line of their own, written by one thread and read
+/// by any.
+///
+/// Why a line of their own: a counter the service thread bumps per message must not share a
+/// cache line with anything a sender reads per message (the service's configuration, the
+/// mailbox's pointers). Sharing one made every cast pay a cache miss — about 25 ns, half a
+/// cast — although no value was ever shared.
+///
+/// Thread safety: each slot has one writer, which updates it with a relaxed load and store
+/// (no read-modify-write); readers use relaxed loads and see some recent value.
+/// Lifetime: the owner calls ``deallocate()`` once, when no thread can touch it any more.
+@usableFromInline
+struct CounterLine: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<UInt64>
+
+    @inlinable static var slots: Int { 8 }
+
+    /// A zeroed line. Cost: one aligned allocation.
+    init() {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+        base = raw.initializeMemory(as: UInt64.self, repeating: 0, count: Self.slots)
+    }
+
+    func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
+
+    /// The value of `slot`. Any thread.
+    @inlinable @inline(__always)
+    func load(_ slot: Int) -> UInt64 { nano_atomic_load_relaxed_u64(base + slot) }
+
+    /// Sets `slot`. Its writer thread only.
+    @inlinable @inline(__always)
+    func store(_ slot: Int, _ value: UInt64) { nano_atomic_store_relaxed_u64(base + slot, value) }
+
+    /// Adds `amount` to `slot` (wrapping). Its writer thread only: not a read-modify-write.
+    @inlinable @inline(__always)
+    func add(_ slot: Int, _ amount: UInt64) { store(slot, load(slot) &+ amount) }
+}

@@ -91,6 +91,9 @@ uint64_t nano_call_site_key(void);
 /// The CPU the calling thread runs on right now (sched_getcpu), or -1 if unknown.
 int32_t nano_current_cpu(void);
 
+// The number of CPUs this process may run on (affinity mask), at least 1.
+int32_t nano_available_cpus(void);
+
 /// Monotonic clock in nanoseconds.
 uint64_t nano_monotonic_ns(void);
 

@@ -79,9 +79,13 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// cache line of its own, since producers read this object's fields on every send.
     @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
     @usableFromInline let whenFull: MailboxPolicy.WhenFull
+    /// For a service on a ``ServicePool``: how to wake the consumer (schedule it on the pool)
+    /// instead of unparking a thread. `nil` for a service with its own thread.
+    @usableFromInline let poolSlot: PoolSlot?
 
     @inlinable
-    init(policy: MailboxPolicy = .unbounded) {
+    init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
+        self.poolSlot = poolSlot
         words = UnsafeMutableRawPointer.allocate(byteCount: 384, alignment: 64)
         words.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
@@ -140,7 +144,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         let wake = state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
         lock.unlock()
-        if wake { ThreadParker.unpark(wakeWord) }
+        if wake { wakeConsumer() }
         if let evicted { return .acceptedEvicting(evicted) }
         return .accepted
     }
@@ -178,7 +182,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         let waiters = state.pointee.roomWaiters
         state.pointee.roomWaiters = []
         lock.unlock()
-        if wake { ThreadParker.unpark(wakeWord) }
+        if wake { wakeConsumer() }
         for waiter in waiters { waiter.wake() }
         return changed
     }
@@ -210,17 +214,23 @@ final class Mailbox<Message>: @unchecked Sendable {
         /// Stopped, drained, nothing left to run: the consumer must end now. No job is
         /// accepted any more.
         @usableFromInline var finished: Bool
-        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool) {
+        /// Nothing to take and the consumer may not park (a pooled service): it is now marked
+        /// parked, and the next send schedules it again. The caller must not touch the
+        /// consumer's state any more.
+        @usableFromInline var idle: Bool
+        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool, idle: Bool = false) {
             self.closed = closed
             self.drained = drained
             self.finished = finished
+            self.idle = idle
         }
     }
 
     /// Waits for work and takes it: every queued job into `jobs`, and (when `takeMessages`, or
     /// once closed immediately) every queued message into `batch`, which must be empty.
     /// Returns when it took something, when the stop mode differs from `knownClose`, or when
-    /// closed, drained and `mayFinish`. Spins up to `spinNanoseconds`, then parks.
+    /// closed, drained and `mayFinish`. Spins up to `spinNanoseconds`, then parks — or, when
+    /// `mayPark` is `false` (a pooled service), marks the consumer parked and returns `idle`.
     ///
     /// A bounded mailbox counts `stillHeld` (messages taken earlier and not yet handled) and
     /// the new batch against its capacity; the previous batch is acknowledged as handled.
@@ -233,7 +243,8 @@ final class Mailbox<Message>: @unchecked Sendable {
         knownClose: StopMode?,
         mayFinish: Bool,
         stillHeld: Int,
-        spinNanoseconds: Int64
+        spinNanoseconds: Int64,
+        mayPark: Bool = true
     ) -> Received {
         var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
         var spinning = spinNanoseconds > 0
@@ -241,7 +252,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         if spinning {
             nano_atomic_store_release(consumerCPU, UInt32(bitPattern: nano_current_cpu() &+ 1))
         }
-        if takeMessages && batch.capacity > 0 {
+        if mayPark && takeMessages && batch.capacity > 0 {
             // While a stream arrives, let the next batch build up (see BatchPacing).
             let earliest = pacing.pointee.earliestNextTake
             while nano_monotonic_ns() < earliest { nano_cpu_relax() }
@@ -285,6 +296,7 @@ final class Mailbox<Message>: @unchecked Sendable {
             }
             state.pointee.consumerParked = true
             lock.unlock()
+            if !mayPark { return Received(closed: closed, drained: drained, finished: false, idle: true) }
             ThreadParker.park(wakeWord)
             spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
             spinning = spinNanoseconds > 0
@@ -305,8 +317,19 @@ final class Mailbox<Message>: @unchecked Sendable {
         let wake = state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
         lock.unlock()
-        if wake { ThreadParker.unpark(wakeWord) }
+        if wake { wakeConsumer() }
         return true
+    }
+
+    /// Wakes the consumer that was found parked (and marked not parked under the lock): unparks
+    /// its thread, or schedules a pooled service on its pool. Called once per parking.
+    @inlinable @inline(__always)
+    func wakeConsumer() {
+        if let poolSlot {
+            poolSlot.schedule()
+        } else {
+            ThreadParker.unpark(wakeWord)
+        }
     }
 
     /// Bounded mailboxes: the last batch is handled; free its room and wake waiting senders.

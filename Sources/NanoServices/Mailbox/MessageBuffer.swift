@@ -6,52 +6,70 @@
 /// ``append(_:)`` and hands each one out by move in ``drain(_:)``, so a buffer passed with
 /// `sending` reaches the method with a reference count of one.
 ///
+/// The live elements are `base[head..<end]`: taking from the front (``removeFirst()``, or a
+/// ``drain(_:)`` that stops early) only advances `head`, in O(1).
+///
 /// Not thread-safe: the mailbox guards it with its lock.
 @usableFromInline
 struct MessageBuffer<Message>: ~Copyable {
     @usableFromInline var base: UnsafeMutablePointer<Message>
-    @usableFromInline var count: Int = 0
+    @usableFromInline var head: Int = 0
+    @usableFromInline var end: Int = 0
     @usableFromInline var capacity: Int
 
+    /// - Parameter capacity: slots allocated up front; the buffer doubles when full. Small
+    ///   by default: an idle service should cost little memory, and a busy one's buffers grow
+    ///   once to its working size.
     @inlinable
-    init(capacity: Int = 16) {
+    init(capacity: Int = 4) {
         self.capacity = max(capacity, 1)
         base = .allocate(capacity: self.capacity)
     }
 
     @inlinable
     deinit {
-        base.deinitialize(count: count)
+        (base + head).deinitialize(count: end - head)
         base.deallocate()
     }
 
     @inlinable
-    var isEmpty: Bool { count == 0 }
+    var count: Int { end - head }
+
+    @inlinable
+    var isEmpty: Bool { end == head }
 
     @inlinable @inline(__always)
     mutating func append(_ message: consuming Message) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: consume message)
-        count += 1
+        if end == capacity { grow() }
+        (base + end).initialize(to: consume message)
+        end += 1
     }
 
+    /// Makes room at the end: slides the live elements to the front, or doubles.
     @usableFromInline @inline(never)
     mutating func grow() {
-        let newCapacity = capacity * 2
-        let newBase = UnsafeMutablePointer<Message>.allocate(capacity: newCapacity)
-        newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+        let live = end - head
+        if head > 0 && live <= capacity / 2 {
+            base.moveInitialize(from: base + head, count: live)
+        } else {
+            let newCapacity = capacity * 2
+            let newBase = UnsafeMutablePointer<Message>.allocate(capacity: newCapacity)
+            newBase.moveInitialize(from: base + head, count: live)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
+        head = 0
+        end = live
     }
 
-    /// Removes the first element (O(n) shift); for the rare paths that drop the oldest message.
+    /// Removes the first element in O(1); for the rare paths that drop the oldest message.
     @inlinable
     mutating func removeFirst() -> Message? {
-        guard count > 0 else { return nil }
-        let first = base.move()
-        (base).moveInitialize(from: base + 1, count: count - 1)
-        count -= 1
+        guard head < end else { return nil }
+        let first = (base + head).move()
+        head += 1
+        if head == end { head = 0; end = 0 }
         return first
     }
 
@@ -59,25 +77,26 @@ struct MessageBuffer<Message>: ~Copyable {
     /// `body` may stop early by returning `false`; the remaining elements stay, in order.
     @inlinable @inline(__always)
     mutating func drain(_ body: (consuming Message) -> Bool) {
-        var index = 0
-        while index < count {
+        var index = head
+        while index < end {
             let message = (base + index).move()
             index += 1
             if !body(consume message) {
-                let remaining = count - index
-                base.moveInitialize(from: base + index, count: remaining)
-                count = remaining
+                head = index
+                if head == end { head = 0; end = 0 }
                 return
             }
         }
-        count = 0
+        head = 0
+        end = 0
     }
 
     /// Exchanges contents with `other` in O(1).
     @inlinable @inline(__always)
     mutating func swapContents(with other: inout MessageBuffer<Message>) {
         swap(&base, &other.base)
-        swap(&count, &other.count)
+        swap(&head, &other.head)
+        swap(&end, &other.end)
         swap(&capacity, &other.capacity)
     }
 }

@@ -13,8 +13,11 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let name: String
     /// The name of the `@NanoService` type.
     @usableFromInline let typeName: String
-    /// The service thread's name: the service's name, truncated to 15 bytes (Linux limit).
+    /// The service thread's name: the service's name, truncated to 15 bytes (Linux limit), or
+    /// the pool's name for a pooled service.
     @usableFromInline let threadName: String
+    /// The pool whose threads run this service, or `nil` when it has a thread of its own.
+    @usableFromInline let pool: ServicePool?
     /// Counters for introspection and the metric objects (Observability/).
     @usableFromInline let statistics: ServiceStatistics
     @usableFromInline let logger: Logger
@@ -63,7 +66,8 @@ public class _ServiceContext: @unchecked Sendable {
         let name = options.name ?? typeName
         self.name = name
         self.typeName = typeName
-        self.threadName = String(name.utf8.prefix(15)) ?? "nano-service"
+        self.pool = options.placement.pool
+        self.threadName = pool?.name ?? String(name.utf8.prefix(15)) ?? "nano-service"
         self.statistics = ServiceStatistics(serviceName: name)
         self.carriesContext = !(InstrumentationSystem.instrument is NoOpInstrument)
         self.recordsTimings = statistics.metrics != nil
@@ -218,6 +222,20 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline
     final func timeoutError(_ method: StaticString, after nanoseconds: Int64) -> ServiceError {
         ServiceError(.timeout, service: name, message: "call '\(method)' got no answer within \(Duration.nanoseconds(nanoseconds))")
+    }
+
+    /// What a pool thread does after a slice of a pooled service.
+    @usableFromInline
+    enum SliceOutcome {
+        /// Work is left: queue the service again (it is still marked scheduled).
+        case again
+        /// Idle (the next send schedules it) or ended: forget it.
+        case done
+    }
+
+    /// Runs a slice of a pooled service on the calling pool thread. Overridden by `ServiceCore`.
+    func runSlice(threadID: Int64) -> SliceOutcome {
+        preconditionFailure("NanoServices: runSlice must be overridden")
     }
 
     /// Refuses new messages and wakes the service thread. Overridden by `ServiceCore`.

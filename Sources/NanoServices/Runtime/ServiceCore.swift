@@ -17,10 +17,15 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @usableFromInline typealias Envelope = MessageEnvelope<Message>
     @usableFromInline let mailbox: Mailbox<Envelope>
 
+    /// Set for a pooled service when it is spawned; see ``PooledLoop``.
+    @usableFromInline var pooled: PooledLoop?
+
     @usableFromInline
     override init(typeName: String, options: ServiceOptions) {
-        mailbox = Mailbox(policy: options.mailbox)
+        let slot = options.placement.pool.map(PoolSlot.init(pool:))
+        mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)
         super.init(typeName: typeName, options: options)
+        slot?.service = self
     }
 
     // MARK: Sending
@@ -90,10 +95,16 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         if let caller {
             if caller === self { throw selfWaitError("call") }
             try caller.beginWaiting(on: self, method: method)
+            caller.pool?.willBlock()  // a pooled caller's thread is lent to the others meanwhile
         } else if _isInsideTask {
             reportBlockingCallFromTask(method)
         }
-        defer { caller?.endWaiting() }
+        defer {
+            if let caller {
+                caller.endWaiting()
+                caller.pool?.didUnblock()
+            }
+        }
 
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
@@ -165,10 +176,11 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         mailbox.capacity == Int.max ? mailbox.depth + statistics.inHand : mailbox.depth
     }
 
-    // MARK: The service thread
+    // MARK: The service thread (or pool slices)
 
-    /// Starts the thread, which creates the instance with `make` and then serves the mailbox.
-    /// With `waitForInitializer`, blocks until `make` has returned and rethrows its error.
+    /// Starts the service: a thread of its own, which creates the instance with `make` and then
+    /// serves the mailbox; or, on a pool, a first slice that does the same. With
+    /// `waitForInitializer`, blocks until `make` has returned and rethrows its error.
     @inlinable
     static func spawn(
         typeName: String,
@@ -179,14 +191,25 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         let core = ServiceCore(typeName: typeName, options: options)
         let initialized: _Reply<Void>? = waitForInitializer ? _Reply<Void>() : nil
         ServiceRegistry.register(core)  // leaves in `markStopped`
-        let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {
-            core.run(make: make, initialized: initialized)
-        }
-        guard status == 0 else {
-            core.markStopped()
-            throw ServiceError(
-                .spawnFailed, service: core.name,
-                message: "the system refused to start a thread (error \(status)); too many threads or too little memory")
+        if let pool = core.pool {
+            do {
+                try pool.ensureStarted()
+            } catch {
+                core.markStopped()
+                throw error
+            }
+            core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core)
+            pool.schedule(core)
+        } else {
+            let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {
+                core.run(make: make, initialized: initialized)
+            }
+            guard status == 0 else {
+                core.markStopped()
+                throw ServiceError(
+                    .spawnFailed, service: core.name,
+                    message: "the system refused to start a thread (error \(status)); too many threads or too little memory")
+            }
         }
         if let initialized {
             // Park at once: the new thread needs the CPU more than we need a fast wake-up.
@@ -208,11 +231,18 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     @inlinable
     func serve(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
-        var instance: Message.Instance
-        var batch = MessageBuffer<Envelope>()
-        var jobs = ContiguousArray<UnownedJob>()
+        var loop = Loop()
+        start(&loop, make: make, initialized: initialized)
+        var unlimited = Int.max
+        while step(&loop, mayPark: true, budget: &unlimited) != .finished {}
+    }
+
+    /// Creates the instance; if `make` throws, reports it and stops at once (the loop then
+    /// rejects whatever arrives and finishes). Service thread (or pool slice).
+    @inlinable
+    func start(_ loop: inout Loop, make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
         do {
-            instance = try make()
+            loop.instance = try make()
         } catch {
             if let initialized {
                 initialized._fail(error)
@@ -220,72 +250,160 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 logInitializerFailure(error)
             }
             requestStop(.immediate)
-            while true {
-                let received = mailbox.receive(
-                    into: &batch, jobs: &jobs, takeMessages: false, knownClose: .immediate,
-                    mayFinish: true, stillHeld: 0, spinNanoseconds: 0)
-                reject(&batch)
-                if received.finished { return }
-                jobs.removeAll()
-            }
+            return
         }
         initialized?._succeed(())
         markRunning()
+    }
 
-        // Messages taken from the mailbox while an `async` method held the service.
-        var held = MessageBuffer<Envelope>()
-        var knownClose: StopMode? = nil
-        var methods = MethodStatisticsCache()
-        while true {
-            let received = mailbox.receive(
-                into: &batch, jobs: &jobs,
-                takeMessages: !isHeldByAsyncMethod && held.isEmpty,
-                knownClose: knownClose,
-                mayFinish: asyncTasksInFlight == 0 && held.isEmpty,
-                stillHeld: held.count,
-                spinNanoseconds: spinNanoseconds)
-            let batchStart = observesMessages ? nano_monotonic_ns() : 0  // busy time and queue wait, per batch
-            if !jobs.isEmpty {
-                let executor = self.executor
-                for job in jobs { executor.run(job) }
-                jobs.removeAll(keepingCapacity: true)
+    /// What one step of the loop did.
+    @usableFromInline
+    enum StepOutcome {
+        /// Took and handled work.
+        case worked
+        /// Nothing to do and not allowed to park (pool): the service is marked parked.
+        case idle
+        /// Stopped and drained: the service has ended.
+        case finished
+    }
+
+    /// Waits for work (or, with `mayPark: false`, only looks), then handles it: jobs first,
+    /// then the batch of messages, at most `budget` of them (the rest of the batch stays in
+    /// `loop` for the next step, which handles it before taking anything new).
+    /// Service thread (or pool slice).
+    @inlinable
+    func step(_ loop: inout Loop, mayPark: Bool, budget: inout Int) -> StepOutcome {
+        let received: Mailbox<Envelope>.Received
+        if loop.batch.isEmpty {
+            received = mailbox.receive(
+                into: &loop.batch, jobs: &loop.jobs,
+                takeMessages: !isHeldByAsyncMethod && loop.held.isEmpty,
+                knownClose: loop.knownClose,
+                mayFinish: asyncTasksInFlight == 0 && loop.held.isEmpty,
+                stillHeld: loop.held.count,
+                spinNanoseconds: mayPark ? spinNanoseconds : 0,
+                mayPark: mayPark)
+            // Idle: another pool thread may pick the service up at once; touch nothing more.
+            if received.idle { return .idle }
+        } else {
+            // The rest of a batch a pool slice left: finish it first.
+            received = .init(closed: loop.knownClose, drained: false, finished: false)
+        }
+        let batchStart = observesMessages ? nano_monotonic_ns() : 0  // busy time and queue wait, per batch
+        if !loop.jobs.isEmpty {
+            let executor = self.executor
+            for job in loop.jobs { executor.run(job) }
+            loop.jobs.removeAll(keepingCapacity: true)
+        }
+        if received.closed != loop.knownClose {
+            loop.knownClose = received.closed
+            noteStopSeen(loop.knownClose)
+            if loop.knownClose == .immediate { cancelAsyncMethods() }
+        }
+        if loop.knownClose == .immediate || loop.instance == nil {
+            reject(&loop.held)
+            reject(&loop.batch)
+            noteInHand(0)
+        } else if !loop.batch.isEmpty || !loop.held.isEmpty {
+            if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
+            if !loop.held.isEmpty && !isHeldByAsyncMethod {
+                handleHeld(&loop.held, on: &loop.instance!, methods: &loop.methods, batchStart: batchStart, budget: &budget)
             }
-            if received.closed != knownClose {
-                knownClose = received.closed
-                noteStopSeen(knownClose)
-                if knownClose == .immediate { cancelAsyncMethods() }
+            if !loop.batch.isEmpty && budget > 0 {
+                handle(&loop.batch, on: &loop.instance!, holding: &loop.held, methods: &loop.methods,
+                       batchStart: batchStart, budget: &budget)
             }
-            if knownClose == .immediate {
-                reject(&held)
-                reject(&batch)
-                noteInHand(0)
-            } else if !batch.isEmpty || !held.isEmpty {
-                if observesMessages { noteInHand(batch.count + held.count) }
-                if !held.isEmpty && !isHeldByAsyncMethod {
-                    handleHeld(&held, on: &instance, methods: &methods, batchStart: batchStart)
-                }
-                if !batch.isEmpty { handle(&batch, on: &instance, holding: &held, methods: &methods, batchStart: batchStart) }
-                if observesMessages { noteInHand(held.count) }
-            }
-            if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
-            if received.finished { return }
+            if observesMessages { noteInHand(loop.held.count) }
+        }
+        if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
+        if received.finished {
+            loop.instance = nil  // release the instance here, on the service's thread
+            return .finished
+        }
+        return .worked
+    }
+
+    /// Runs a slice of this pooled service on the calling pool thread: the first one creates
+    /// the instance; each handles what is waiting, up to a few batches, so that one busy
+    /// service cannot keep a pool thread from the others. Pool thread.
+    override func runSlice(threadID: Int64) -> SliceOutcome {
+        let pooled = self.pooled!
+        nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
+        statistics.threadID.store(threadID, ordering: .relaxed)
+        if let make = pooled.make {
+            pooled.make = nil
+            start(&pooled.loop.pointee, make: make, initialized: pooled.initialized)
+            pooled.initialized = nil
+        }
+        var outcome = StepOutcome.worked
+        var budget = PooledLoop.messagesPerSlice
+        while budget > 0 {
+            outcome = step(&pooled.loop.pointee, mayPark: false, budget: &budget)
+            if outcome != .worked { break }
+        }
+        nano_set_current_service(nil)
+        switch outcome {
+        case .worked:
+            return .again
+        case .idle:
+            return .done
+        case .finished:
+            markStopped()
+            pooled.release()  // may free this service: nothing after this line
+            return .done
         }
     }
 
-    /// Handles a batch in order; once an `async` method holds the service, the rest of the
-    /// batch moves to `held`, in order. Service thread.
+    /// Where a pooled service keeps what its thread's stack would hold: the loop's state, and
+    /// the initializer until the first slice runs. Touched by one pool thread at a time (the
+    /// mailbox's parked flag and the pool's queue hand it from one to the next).
+    @usableFromInline
+    final class PooledLoop: @unchecked Sendable {
+        /// How many messages a slice handles at most before the service yields its pool
+        /// thread to the next service with work.
+        static var messagesPerSlice: Int { 256 }
+
+        let loop: UnsafeMutablePointer<Loop>
+        var make: (() throws -> Message.Instance)?
+        var initialized: _Reply<Void>?
+        /// The service keeps itself alive until its last slice (a pool queues it unretained).
+        private var keepAlive: ServiceCore?
+
+        @usableFromInline
+        init(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) {
+            loop = .allocate(capacity: 1)
+            loop.initialize(to: Loop())
+            self.make = make
+            self.initialized = initialized
+            keepAlive = core
+        }
+
+        deinit {
+            loop.deinitialize(count: 1)
+            loop.deallocate()
+        }
+
+        /// The service has ended: let it go.
+        func release() { keepAlive = nil }
+    }
+
+    /// Handles a batch in order, `budget` messages at most (the rest stays in `batch`); once
+    /// an `async` method holds the service, the rest of the batch moves to `held`, in order.
+    /// Service thread.
     @inlinable
     func handle(
         _ batch: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
-        holding held: inout MessageBuffer<Envelope>, methods: inout MethodStatisticsCache, batchStart: UInt64
+        holding held: inout MessageBuffer<Envelope>, methods: inout MethodStatisticsCache, batchStart: UInt64,
+        budget: inout Int
     ) {
         batch.drain { message in
             if isHeldByAsyncMethod {
                 held.append(consume message)
-            } else {
-                handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
+                return true
             }
-            return true
+            handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
+            budget &-= 1
+            return budget > 0
         }
     }
 
@@ -294,11 +412,12 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @inlinable
     func handleHeld(
         _ held: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
-        methods: inout MethodStatisticsCache, batchStart: UInt64
+        methods: inout MethodStatisticsCache, batchStart: UInt64, budget: inout Int
     ) {
         held.drain { message in
             handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
-            return !isHeldByAsyncMethod
+            budget &-= 1
+            return !isHeldByAsyncMethod && budget > 0
         }
     }
 
@@ -431,12 +550,14 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         let word = ThreadParker.current
         switch mailbox.send(consume message, ifFull: .thread(word)) {
         case .full(let message):
-            if let deadline {
-                if !ThreadParker.park(word, until: deadline) && !mailbox.withdrawRoomWaiter(word) {
-                    ThreadParker.park(word) // woken meanwhile: take the token
+            _ServiceContext.blockingPoolThread {
+                if let deadline {
+                    if !ThreadParker.park(word, until: deadline) && !mailbox.withdrawRoomWaiter(word) {
+                        ThreadParker.park(word) // woken meanwhile: take the token
+                    }
+                } else {
+                    ThreadParker.park(word)
                 }
-            } else {
-                ThreadParker.park(word)
             }
             return mailbox.send(consume message)
         case .accepted:

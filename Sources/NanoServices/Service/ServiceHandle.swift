@@ -74,7 +74,7 @@ extension ServiceHandle {
     /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread.
     public func join() throws {
         try _$runtime.core.checkNotOwnThread(operation: "join")
-        _$runtime.core.termination.wait()
+        _ServiceContext.blockingPoolThread { _$runtime.core.termination.wait() }
     }
 
     /// Suspends until the service's thread has ended. Blocks no thread.

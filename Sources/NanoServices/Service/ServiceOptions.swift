@@ -14,8 +14,13 @@ public struct ServiceOptions: Sendable {
 
     /// The stack size of the service's thread in bytes. The default, 512 KiB, is enough for
     /// ordinary server code; pages are only committed when touched, so a larger value costs
-    /// address space, not memory. Raise it for deeply recursive service methods.
+    /// address space, not memory. Raise it for deeply recursive service methods. Not used by
+    /// pooled services (see ``ServicePool/stackSize``).
     public var stackSize: Int
+
+    /// Where the service's methods run: ``ServicePlacement/ownThread`` (the default), or a
+    /// ``ServicePool`` shared with other services — for more services than threads.
+    public var placement: ServicePlacement
 
     /// The logger for lifecycle events (`debug`), dropped casts, cast errors and calls that
     /// time out or would deadlock (`warning`, logged on the caller's thread). Defaults to a
@@ -59,6 +64,7 @@ public struct ServiceOptions: Sendable {
     public init(
         name: String? = nil,
         stackSize: Int = ServiceOptions.defaultStackSize,
+        placement: ServicePlacement = .ownThread,
         logger: Logger? = nil,
         spinBeforeParking: Duration = .microseconds(50),
         callTimeout: Duration? = nil,
@@ -74,6 +80,7 @@ public struct ServiceOptions: Sendable {
         self.mailbox = mailbox
         self.name = name
         self.stackSize = stackSize
+        self.placement = placement
         self.logger = logger
         self.spinBeforeParking = spinBeforeParking
         self.onCastError = onCastError

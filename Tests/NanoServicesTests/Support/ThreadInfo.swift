@@ -21,6 +21,15 @@ enum ThreadInfo {
         }
     }
 
+    /// How many threads of this process have a name starting with `prefix`.
+    static func count(prefixed prefix: String) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.reduce(0) { count, task in
+            let comm = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
+            return count + (comm.hasPrefix(prefix) ? 1 : 0)
+        }
+    }
+
     /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
     /// For facts the kernel publishes asynchronously (a thread's exit), not for our own code.
     /// Suspends between polls, so it never holds a cooperative thread.

@@ -1,0 +1,250 @@
+import CNanoServicesShims
+
+/// A shared set of threads that runs many services, for when you need more services than
+/// threads: tens of thousands of mostly idle sessions, subscribers or devices.
+///
+/// ```swift
+/// let pool = ServicePool(name: "sessions", threads: 2)
+/// let session = try Session.Service(user: id, options: .init(placement: .pool(pool)))
+/// ```
+///
+/// A pooled service keeps every guarantee of a service with its own thread: its methods run
+/// one at a time, in mailbox order, never reentrantly (an `async` method holds it exactly as
+/// before); its state is touched by one thread at a time; calls, casts, stop, join, timeouts,
+/// deadlock detection and introspection behave the same. What changes is *which* thread: each
+/// time the service has work, a free pool thread runs a slice of it (every message and job
+/// waiting, up to a few batches), then moves on to the next service with work. A service
+/// waiting for work costs no thread, only its memory (about 1 KiB). ``shared`` has one thread
+/// per core.
+///
+/// Blocking: a pooled service's method that makes a *blocking* call (or waits for room in a
+/// full mailbox) ties up its pool thread while it waits. So that a pool never runs out of
+/// threads while services wait on each other, the pool starts an extra thread for each one so
+/// blocked, and lets the extra ones end when they are no longer needed (the way a fork-join
+/// pool compensates). Blocking on anything else (a semaphore, `sleep`, synchronous I/O) from
+/// a pooled method holds a pool thread like it would hold a cooperative thread: prefer
+/// `try await` calls and `async` methods there, or give such a service its own thread.
+///
+/// Lifetime: a pool's threads start on first use and live as long as the process (create
+/// pools once, like an `EventLoopGroup`); an idle pool thread costs one parked thread.
+/// Thread safety: every member may be used from any thread.
+public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
+    /// The pool's name: its threads are named after it (`name` truncated to 12 bytes, then a
+    /// number), and pooled services report it as their thread name.
+    public let name: String
+    /// How many threads run services at once (more may exist while some are blocked in calls).
+    public let threadCount: Int
+    /// The stack size of each pool thread in bytes.
+    public let stackSize: Int
+    /// How long an idle pool thread spins, looking for work, before it parks.
+    let spinNanoseconds: Int64
+
+    // Guarded by `lock`.
+    private let lock: FutexLock
+    private var queue = RunQueue()
+    /// Parking words of the threads parked for lack of work.
+    private var parked: [UnsafeMutablePointer<UInt32>] = []
+    private var threads = 0
+    private var blocked = 0
+    private var spinning = 0
+    private var nextThreadNumber = 0
+    /// Services ready to run, readable without the lock by spinning threads.
+    private let readyHint: UnsafeMutablePointer<UInt32>
+
+    /// The pool used by `placement: .sharedPool`: one thread per core, named `nano-pool-N`.
+    public static let shared = ServicePool(name: "nano-pool")
+
+    /// - Parameters:
+    ///   - name: names the threads and appears in snapshots and logs.
+    ///   - threads: how many threads run services at once; at least 1. Defaults to the
+    ///     number of cores.
+    ///   - stackSize: each thread's stack size in bytes (see ``ServiceOptions/stackSize``).
+    ///   - spinBeforeParking: how long an idle thread looks for work before it parks.
+    public init(
+        name: String = "nano-pool",
+        threads: Int = ServicePool.coreCount,
+        stackSize: Int = ServiceOptions.defaultStackSize,
+        spinBeforeParking: Duration = .microseconds(50)
+    ) {
+        precondition(threads >= 1, "ServicePool needs at least 1 thread, got \(threads)")
+        precondition(stackSize >= 0, "ServicePool.stackSize must not be negative")
+        self.name = name
+        self.threadCount = threads
+        self.stackSize = stackSize
+        self.spinNanoseconds = spinBeforeParking.nanosecondsClamped
+        let words = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 64)
+        words.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+        lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
+        readyHint = (words + 64).assumingMemoryBound(to: UInt32.self)
+    }
+
+    /// The number of cores this process may run on (at least 1).
+    public static var coreCount: Int { max(Int(nano_available_cpus()), 1) }
+
+    public var description: String { "ServicePool(\(name), \(threadCount) threads)" }
+
+    /// Threads currently alive, and how many of them are blocked in calls. For tests and
+    /// introspection. Any thread; takes the pool's lock.
+    public var threadCounts: (alive: Int, blocked: Int) {
+        lock.withLock { (threads, blocked) }
+    }
+
+    // MARK: Scheduling (runtime)
+
+    /// Makes sure at least one thread can run services. Throws when the system refuses to
+    /// start a thread and the pool has none.
+    @usableFromInline
+    func ensureStarted() throws(ServiceError) {
+        let start = lock.withLock { () -> Bool in
+            guard threads == 0 else { return false }
+            threads += 1
+            return true
+        }
+        guard start else { return }
+        let status = startThread()
+        if status != 0 {
+            lock.withLock { threads -= 1 }
+            throw ServiceError(
+                .spawnFailed, service: name,
+                message: "the system refused to start a pool thread (error \(status)); too many threads or too little memory")
+        }
+    }
+
+    /// Queues `service` to run a slice. Called once per time the service goes from idle to
+    /// having work (its mailbox guarantees it), or by a pool thread putting back a service
+    /// that still has work.
+    @usableFromInline
+    func schedule(_ service: _ServiceContext) {
+        let entry = Unmanaged.passUnretained(service)
+        lock.lock()
+        queue.append(entry)
+        nano_atomic_store_release(readyHint, 1)
+        var wake: UnsafeMutablePointer<UInt32>? = nil
+        var start = false
+        if spinning == 0 {
+            if let word = parked.popLast() {
+                wake = word
+            } else if threads - blocked < threadCount {
+                threads += 1
+                start = true
+            }
+        }
+        lock.unlock()
+        if let wake { ThreadParker.unpark(wake) }
+        if start, startThread() != 0 {
+            // The system refused a thread: the pool's other threads carry on (there is one
+            // at least, started by `ensureStarted`).
+            lock.withLock { threads -= 1 }
+        }
+    }
+
+    /// A pool thread is about to block in a call: count it out, and start (or wake) another
+    /// thread if services are waiting for one.
+    @usableFromInline
+    func willBlock() {
+        lock.lock()
+        blocked += 1
+        var wake: UnsafeMutablePointer<UInt32>? = nil
+        var start = false
+        if !queue.isEmpty && spinning == 0 {
+            if let word = parked.popLast() {
+                wake = word
+            } else if threads - blocked < threadCount {
+                threads += 1
+                start = true
+            }
+        }
+        lock.unlock()
+        if let wake { ThreadParker.unpark(wake) }
+        if start, startThread() != 0 { lock.withLock { threads -= 1 } }
+    }
+
+    /// The blocked pool thread is running again.
+    @usableFromInline
+    func didUnblock() {
+        lock.withLock { blocked -= 1 }
+    }
+
+    // MARK: Pool threads
+
+    private func startThread() -> Int32 {
+        let number = lock.withLock { () -> Int in
+            nextThreadNumber += 1
+            return nextThreadNumber
+        }
+        let threadName = "\(String(name.utf8.prefix(12)) ?? "nano-pool")-\(number)"
+        return ServiceThread.start(name: threadName, stackSize: stackSize) { [self] in
+            work()
+        }
+    }
+
+    /// A pool thread's life: run slices of ready services; spin a little, then park, when
+    /// there are none; end when the pool has more unblocked threads than it needs.
+    private func work() {
+        let word = ThreadParker.current
+        let threadID = nano_thread_id()
+        while true {
+            lock.lock()
+            if let next = queue.popFirst() {
+                if queue.isEmpty { nano_atomic_store_release(readyHint, 0) }
+                lock.unlock()
+                runSlice(next, threadID: threadID)
+                continue
+            }
+            if threads - blocked > threadCount {
+                threads -= 1  // an extra thread started while others were blocked: not needed now
+                lock.unlock()
+                return
+            }
+            if spinNanoseconds > 0 {
+                spinning += 1
+                lock.unlock()
+                var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
+                while nano_atomic_load_acquire(readyHint) == 0 && spinner.spin() {}
+                lock.lock()
+                spinning -= 1
+                if !queue.isEmpty {
+                    lock.unlock()
+                    continue
+                }
+            }
+            parked.append(word)
+            lock.unlock()
+            ThreadParker.park(word)
+        }
+    }
+
+    private func runSlice(_ entry: Unmanaged<_ServiceContext>, threadID: Int64) {
+        // The service keeps itself alive until its last slice, so it is alive here.
+        let service = entry.takeUnretainedValue()
+        if service.runSlice(threadID: threadID) == .again {
+            schedule(service)
+        }
+    }
+}
+
+/// The order in which ready services get a pool thread: first come, first served.
+/// Not thread-safe: guarded by its pool's lock.
+private struct RunQueue {
+    private var items: [Unmanaged<_ServiceContext>?] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ entry: Unmanaged<_ServiceContext>) { items.append(entry) }
+
+    mutating func popFirst() -> Unmanaged<_ServiceContext>? {
+        guard head < items.count else { return nil }
+        let entry = items[head]
+        items[head] = nil
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1_024 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return entry
+    }
+}

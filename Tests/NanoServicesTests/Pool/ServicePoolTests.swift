@@ -1,0 +1,163 @@
+import Foundation
+import NanoServices
+import Testing
+
+@Suite("Service pools")
+struct ServicePoolTests {
+    @Test("4 senders × 20,000 casts to a pooled service: all handled, in order per sender, one at a time")
+    func ordersAndConfines() async throws {
+        let pool = ServicePool(name: "pt-order", threads: 2)
+        let overlap = Overlap()
+        let worker = try PoolWorker.Service(overlap: overlap, options: .init(placement: .pool(pool)))
+        // A second busy service on the same pool, so the worker's slices move between threads.
+        let other = try PoolWorker.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
+        try await runOnNewThread {
+            DispatchQueue.concurrentPerform(iterations: 5) { sender in
+                if sender == 4 {
+                    for _ in 0..<2_000 { other.work(microseconds: 1) }
+                } else {
+                    for value in 0..<20_000 { worker.add(value, from: sender) }
+                }
+            }
+        }
+        #expect(try await worker.count() == 80_000)
+        #expect(try await worker.misordered() == 0)
+        #expect(overlap.most.load(ordering: .relaxed) == 1)
+        #expect(try await other.count() == 2_000)
+        #expect(try await worker.threadName().hasPrefix("pt-order-"))
+        #expect(worker.snapshot().threadName == "pt-order")
+        #expect(worker.snapshot().messagesHandled == 80_003)  // the casts and three calls
+        #expect(pool.threadCounts.alive <= 2)
+        try await worker.stop()
+        try await other.stop()
+    }
+
+    @Test("10,000 pooled services on 2 threads: spawn, call each, stop — no thread per service")
+    func tenThousandServices() async throws {
+        let pool = ServicePool(name: "pt-many", threads: 2)
+        let overlap = Overlap()
+        var services: [PoolWorker.Service] = []
+        for _ in 0..<10_000 {
+            services.append(try PoolWorker.Service(overlap: overlap, options: .init(placement: .pool(pool))))
+        }
+        for (index, service) in services.enumerated() {
+            #expect(try await service.ping(index) == index + 1)
+        }
+        #expect(pool.threadCounts.alive <= 2)
+        #expect(ThreadInfo.count(prefixed: "pt-many") <= 2)
+        for service in services { service.requestStop() }
+        for service in services { try await service.join() }
+        #expect(services.allSatisfy { $0.snapshot().state == .stopped })
+    }
+
+    @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire")
+    func blockingChainCompensates() async throws {
+        let pool = ServicePool(name: "pt-chain", threads: 1)
+        let options = ServiceOptions(placement: .pool(pool), callTimeout: .seconds(60))
+        let a = try Relay.Service(label: "A", options: options)
+        let b = try Relay.Service(label: "B", options: options)
+        let c = try Relay.Service(label: "C", options: options)
+        try await a.connect(to: b)
+        try await b.connect(to: c)
+        // A's method blocks its pool thread on B, whose method blocks on C: without a thread
+        // lent for each blocked one, B and C could never run.
+        #expect(try await a.relay(hops: 2) == "A>B>C")
+        #expect(await ThreadInfo.eventually { pool.threadCounts == (alive: 1, blocked: 0) })
+        try await a.stop()
+        try await b.stop()
+        try await c.stop()
+    }
+
+    @Test("a cycle of blocking calls between pooled services fails fast with deadlock")
+    func deadlockOnPool() async throws {
+        let pool = ServicePool(name: "pt-cycle", threads: 1)
+        let a = try Relay.Service(label: "A", options: .init(name: "pA", placement: .pool(pool), callTimeout: .seconds(60)))
+        let b = try Relay.Service(label: "B", options: .init(name: "pB", placement: .pool(pool), callTimeout: .seconds(60)))
+        try await a.connect(to: b)
+        try await b.connect(to: a)
+        let error = await #expect(throws: ServiceError.self) { try await a.relay(hops: 3) }
+        #expect(error?.code == .deadlock)
+        // Whichever of the two closes the cycle reports it, starting from itself.
+        #expect(error?.cycle == ["pA", "pB", "pA"] || error?.cycle == ["pB", "pA", "pB"])
+        try await a.connect(to: nil)
+        try await b.connect(to: nil)
+        try await a.stop()
+        try await b.stop()
+    }
+
+    @Test("async methods on a pooled service run on the pool and never interleave")
+    func asyncMethodsOnPool() async throws {
+        let pool = ServicePool(name: "pt-async", threads: 2)
+        let ledger = try Ledger2.Service(options: .init(placement: .pool(pool)))
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 { group.addTask { try await ledger.deposit(1) } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(Set(results) == Set(1...20))
+        #expect(try await ledger.balanceNow() == 20)
+        #expect(try await ledger.mostInsideAtOnce() == 1)
+        let placement = try await ledger.placement(3)
+        #expect(placement.before.hasPrefix("pt-async-"))
+        #expect(placement.afterSleep.hasPrefix("pt-async-"))
+        #expect(placement.afterLookup.hasPrefix("pt-async-"))
+        try await ledger.stop()
+    }
+
+    @Test("a busy pooled service does not keep a 1-thread pool from the others")
+    func fairness() async throws {
+        let pool = ServicePool(name: "pt-fair", threads: 1)
+        let busyProgress = Overlap()
+        let busy = try PoolWorker.Service(overlap: busyProgress, options: .init(placement: .pool(pool)))
+        let quiet = try PoolWorker.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
+        for _ in 0..<50_000 { busy.work(microseconds: 2) }  // ≥ 100 ms of work, queued in a few ms
+        // The quiet service ran between two slices of the busy one (on the only pool thread),
+        // long before the busy one's backlog was gone.
+        let busyDoneWhenQuietRan = try await quiet.progress(of: busyProgress)
+        #expect(busyDoneWhenQuietRan < 50_000)
+        #expect(try await busy.count() == 50_000)
+        try await busy.stop()
+        try await quiet.stop()
+    }
+
+    @Test("stop, join and release work as with a thread; a throwing initializer rethrows at spawn")
+    func lifecycleOnPool() async throws {
+        let pool = ServicePool(name: "pt-life", threads: 1)
+        let counter = try Counter.Service(start: 0, options: .init(name: "pooled-counter", placement: .pool(pool)))
+        for _ in 0..<1_000 { counter.increment() }
+        try await counter.stop()  // graceful: drains first
+        #expect(counter.snapshot().messagesHandled == 1_000)
+        #expect(counter.snapshot().state == .stopped)
+        await #expect(throws: ServiceError.self) { try await counter.current() }
+
+        #expect(throws: OpenFailed.self) {
+            _ = try Journal.Service(path: "", options: .init(placement: .pool(pool)))
+        }
+
+        let name = "pooled-released-\(UInt16.random(in: 0...UInt16.max))"
+        var released: Counter.Service? = try Counter.Service(start: 1, options: .init(name: name, placement: .pool(pool)))
+        #expect(try await released?.current() == 1)
+        released = nil  // the last handle: graceful stop, on the pool
+        #expect(await ThreadInfo.eventually { !ServiceRegistry.snapshot().contains { $0.name == name } })
+    }
+
+    @Test("a pooled service's immediate stop fails the calls still queued")
+    func immediateStopOnPool() async throws {
+        let pool = ServicePool(name: "pt-stop", threads: 1)
+        let counter = try Counter.Service(start: 0, options: .init(placement: .pool(pool)))
+        // Hold the only pool thread inside another service's method, so the call below
+        // stays queued; then stop the counter immediately.
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let blocker = try Probe.Service(options: .init(placement: .pool(pool)))
+        blocker.hold(entered: entered, release: gate)
+        try await runOnNewThread { entered.wait() }
+        let queued = Task { try await counter.current() }
+        while counter.snapshot().mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        counter.requestStop(.immediate)
+        gate.signal()
+        let error = await #expect(throws: ServiceError.self) { try await queued.value }
+        #expect(error?.code == .stopped)
+        try await counter.join()
+        try await blocker.stop()
+    }
+}

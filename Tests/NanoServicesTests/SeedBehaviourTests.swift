@@ -25,7 +25,7 @@ struct SeedBehaviourTests {
 
     @Test("a failing @Cast: the error reaches the service's error handler")
     func failingCast() throws {
-        let failures = Mutex<[String]>([])
+        let failures = Protected<[String]>([])
         let counter = try Counter.Service(
             start: 3,
             options: .init(name: "cast-errors", onCastError: { failure in

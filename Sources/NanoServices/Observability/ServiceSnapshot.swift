@@ -26,7 +26,8 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
     public var callsFailed: [ServiceError.Code: Int]
     /// Time the service thread spent handling messages (measured per batch).
     public var busyTime: Duration
-    /// Messages handled per method, keyed by the method's Swift name (`add(_:)`).
+    /// Messages handled per method, keyed by the method's Swift name (`add(_:)`); methods not
+    /// handled yet are absent.
     public var handledByMethod: [String: Int]
 
     public var description: String {

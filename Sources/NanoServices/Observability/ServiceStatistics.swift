@@ -65,11 +65,11 @@ final class ServiceStatistics: Sendable {
         metrics?.noteCallFailed(code)
     }
 
-    /// Handled counts per method name. Any thread.
+    /// Handled counts per method name, for the methods handled at least once. Any thread.
     var handledByMethod: [String: Int] {
         let all = methods.withLock { Array($0.values) }
         var counts: [String: Int] = [:]
-        for method in all {
+        for method in all where method.handled > 0 {
             counts[method.name, default: 0] += method.handled
         }
         return counts

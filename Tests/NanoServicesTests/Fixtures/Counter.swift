@@ -10,7 +10,7 @@ struct ResetRefused: Error, Equatable {
 @NanoService
 final class Counter {
     /// How many Counter instances were ever initialised (across all tests, per start value).
-    static let initializations = Mutex<[Int: Int]>([:])
+    static let initializations = Protected<[Int: Int]>([:])
 
     private var total: Int
     private var threadIDs: Set<UInt> = []

@@ -25,7 +25,7 @@ final class Journal {
 
 /// Records whether its instance was released, and on which thread.
 final class ReleaseProbe: Sendable {
-    let released = Mutex<String?>(nil)
+    let released = Protected<String?>(nil)
     let holding = Atomic<Bool>(false)
 }
 

@@ -38,7 +38,7 @@ final class MemoryStore {
 
 /// The test double: an in-memory fake, no thread of its own.
 final class FakeStore: KeyValueStore {
-    let values = Mutex<[String: String]>([:])
+    let values = Protected<[String: String]>([:])
     func get(_ key: String) -> String? { values.withLock { $0[key] } }
     func put(_ key: String, _ value: String) { values.withLock { $0[key] = value } }
 }

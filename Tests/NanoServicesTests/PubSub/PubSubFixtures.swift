@@ -22,7 +22,7 @@ struct ListenerTally: Sendable, Equatable {
 
 /// Where a `Listener` leaves its tally when it is released, so it can be read after a stop.
 final class ListenerProbe: Sendable {
-    let final = Mutex<ListenerTally?>(nil)
+    let final = Protected<ListenerTally?>(nil)
 }
 
 /// A subscriber service that checks order and thread identity of every event it receives.

@@ -147,7 +147,7 @@ struct TopicTests {
     func closureSubscriber() async throws {
         let topic = Topic<Int>()
         final class Seen: Sendable {
-            let state = Mutex<(values: [Int], threads: Set<UInt>)>(([], []))
+            let state = Protected<(values: [Int], threads: Set<UInt>)>(([], []))
         }
         let seen = Seen()
         let token = topic.subscribe { value in

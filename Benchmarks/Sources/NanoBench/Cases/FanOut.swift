@@ -15,9 +15,15 @@ struct FanOut: BenchCase {
             try NanoCounter.Service(options: .init(name: "fan-\(index)", spinBeforeParking: .zero))
         }
         for service in services { topic.subscribe(service) { $0.add($1) } } // every event is 1
+        let pool = ServicePool(name: "bench-fan")
+        let pooledTopic = Topic<Int>()
+        let pooled = try (0..<subscriberCount).map { index in
+            try NanoCounter.Service(options: .init(name: "fanp-\(index)", placement: .pool(pool)))
+        }
+        for service in pooled { pooledTopic.subscribe(service) { $0.add($1) } }
         let queues = (0..<subscriberCount).map { _ in DispatchCounter() }
         let actors = (0..<subscriberCount).map { _ in CounterActor() }
-        defer { for service in services { service.requestStop() } }
+        defer { for service in services + pooled { service.requestStop() } }
 
         let contenders = [
             Contender("NanoServices Topic", operations: events * subscriberCount, nano: true,
@@ -25,6 +31,13 @@ struct FanOut: BenchCase {
                 try MonotonicClock.measure {
                     for _ in 0..<events { topic.publish(1) }
                     for service in services { try service.flush() }
+                }
+            },
+            Contender("NanoServices Topic, pooled", operations: events * subscriberCount, nano: true,
+                      note: "the same \(subscriberCount) subscribers on one ServicePool of \(pool.threadCount) threads (`placement: .pool(pool)`)") { _ in
+                try MonotonicClock.measure {
+                    for _ in 0..<events { pooledTopic.publish(1) }
+                    for service in pooled { try service.flush() }
                 }
             },
             Contender("DispatchQueue async fan-out", operations: events * subscriberCount,

@@ -21,8 +21,12 @@ enum SpawnStopChild {
         var threads = 0
         let start = MonotonicClock.now()
         switch peer {
-        case "nano", "nano-nospin":
-            let options = peer == "nano" ? ServiceOptions() : ServiceOptions(spinBeforeParking: .zero)
+        case "nano", "nano-nospin", "nano-pool":
+            let options = switch peer {
+            case "nano": ServiceOptions()
+            case "nano-pool": ServiceOptions(placement: .pool(ServicePool(name: "bench-pool")))
+            default: ServiceOptions(spinBeforeParking: .zero)
+            }
             var services: [NanoIdle.Service] = []
             services.reserveCapacity(count)
             for _ in 0..<count { services.append(try NanoIdle.Service(options: options)) }
@@ -41,6 +45,8 @@ enum SpawnStopChild {
             threads = ProcessStats.threadCount ?? 0
             for worker in workers { worker.requestStop() }
             for worker in workers { worker.join() }
+        case "pthread":
+            threads = BareThreads.run(count)
         case "actor":
             threads = try blockingAwait {
                 var actors: [IdleActor] = []

@@ -3,6 +3,7 @@
 //   main ──cast──▶ Ledger            (counts what happened)
 //   main ──call──▶ Checksummer ──cast──▶ Ledger
 //   main ──move 64 MiB──▶ Checksummer ──move back──▶ main
+//   main ──cast──▶ 1,000 Sessions on a 2-thread ServicePool
 //
 // Run it with `swift run nano-demo`.
 import Foundation
@@ -57,6 +58,17 @@ final class Checksummer {
     public func whereAmI() -> String { threadName() }
 }
 
+/// One user's session: many of them, mostly idle, so they share a pool's threads.
+@NanoService
+final class Session {
+    private var touches = 0
+
+    init() {}
+
+    public func touch() { touches += 1 }
+    public func count() -> Int { touches }
+}
+
 func threadName() -> String { CurrentService.name ?? "main" }
 
 func address(_ buffer: [UInt8]) -> String {
@@ -95,6 +107,15 @@ func runDemo() throws {
     print("moved 64 MiB there and back in \(elapsed): buffer at 0x\(before) before, 0x\(address(stamped)) after, header \(String(decoding: stamped[0..<2], as: UTF8.self))")
 
     print("ledger summary: \(try ledger.summary())")
+
+    // More services than threads: 1,000 sessions share a pool of 2 threads, same guarantees.
+    let pool = ServicePool(name: "sessions", threads: 2)
+    let sessions = try (0..<1_000).map { _ in try Session.Service(options: .init(placement: .pool(pool))) }
+    for _ in 0..<3 { for session in sessions { session.touch() } }
+    let touches = try sessions.reduce(0) { $0 + (try $1.count()) }
+    print("1,000 sessions on a pool of \(pool.threadCounts.alive) threads handled \(touches) casts")
+    for session in sessions { session.requestStop() }
+    for session in sessions { try session.join() }
 
     // Clean shutdown: each stop drains the queue, then ends the thread.
     try checksummer.stop()

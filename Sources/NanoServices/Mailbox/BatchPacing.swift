@@ -3,11 +3,13 @@
 ///
 /// Every take trades the mailbox lock's cache lines between the consumer and the senders, and
 /// a consumer that takes as soon as anything is there, being faster than its senders, takes
-/// one or two messages at a time and makes every send wait for the lock. So while messages
-/// keep arriving, the consumer lets the next batch build up for `interval`, doubling it (up to
-/// ``longest``) while batches stay small, and halving it when they get large. The moment the
-/// consumer finds its mailbox empty the interval falls back to ``shortest``: a service that
-/// was idle — the usual case for a call — takes the next message without any delay.
+/// one or two messages at a time and makes every send wait for the lock. So while a *dense*
+/// stream arrives (at least one message per ``denseSpacing`` since the last take, and the
+/// messages were already waiting when the consumer looked), the consumer lets the next batch
+/// build up for `interval`, doubling it (up to ``longest``) while batches stay small and
+/// halving it when they get large. Anything sparser — calls answered one at a time, a few
+/// concurrent callers, a trickle of casts — and the moment the consumer finds its mailbox
+/// empty, the interval falls back to ``shortest``: such messages are taken without delay.
 ///
 /// Cost: one clock read per take. The delay it adds to a message is at most ``longest``, and
 /// only while the service is receiving a stream.
@@ -27,6 +29,8 @@ struct BatchPacing {
     @inlinable static var longest: UInt64 { 8_000 }
     /// A batch this size amortizes a take well; smaller ones make the interval grow.
     @inlinable static var wantedBatch: Int { 128 }
+    /// Messages closer together than this, on average, make a dense stream: 100 ns (10 M/s).
+    @inlinable static var denseSpacing: UInt64 { 100 }
 
     @inlinable init() {}
 
@@ -37,8 +41,9 @@ struct BatchPacing {
     /// there when it looked (a stream), rather than arriving while it spun or slept.
     @inlinable @inline(__always)
     mutating func took(_ count: Int, at now: UInt64, waiting: Bool) {
+        let elapsed = now &- lastTake
         lastTake = now
-        guard waiting else {
+        guard waiting, UInt64(count) &* Self.denseSpacing >= elapsed else {
             interval = Self.shortest
             return
         }

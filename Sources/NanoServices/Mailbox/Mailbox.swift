@@ -218,11 +218,15 @@ final class Mailbox<Message>: @unchecked Sendable {
         /// parked, and the next send schedules it again. The caller must not touch the
         /// consumer's state any more.
         @usableFromInline var idle: Bool
-        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool, idle: Bool = false) {
+        /// Messages were taken: `true` if they were already waiting when the consumer first
+        /// looked (see ``BatchPacing/took(_:at:waiting:)``, which the consumer must call).
+        @usableFromInline var tookMessagesWaiting: Bool?
+        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool, idle: Bool = false, tookMessagesWaiting: Bool? = nil) {
             self.closed = closed
             self.drained = drained
             self.finished = finished
             self.idle = idle
+            self.tookMessagesWaiting = tookMessagesWaiting
         }
     }
 
@@ -279,8 +283,9 @@ final class Mailbox<Message>: @unchecked Sendable {
             if tookWork || closed != knownClose || finished {
                 if finished { state.pointee.finished = true }
                 lock.unlock()
-                if tookMessages { pacing.pointee.took(batch.count, at: nano_monotonic_ns(), waiting: firstLook) }
-                return Received(closed: closed, drained: drained, finished: finished)
+                return Received(
+                    closed: closed, drained: drained, finished: finished,
+                    tookMessagesWaiting: tookMessages ? firstLook : nil)
             }
             if firstLook {
                 firstLook = false

@@ -289,7 +289,14 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
             // The rest of a batch a pool slice left: finish it first.
             received = .init(closed: loop.knownClose, drained: false, finished: false)
         }
-        let batchStart = observesMessages ? nano_monotonic_ns() : 0  // busy time and queue wait, per batch
+        // One clock read per batch: for pacing, busy time and queue wait.
+        var batchStart: UInt64 = 0
+        if let waiting = received.tookMessagesWaiting {
+            batchStart = nano_monotonic_ns()
+            mailbox.pacing.pointee.took(loop.batch.count, at: batchStart, waiting: waiting)
+        } else if observesMessages {
+            batchStart = nano_monotonic_ns()
+        }
         if !loop.jobs.isEmpty {
             let executor = self.executor
             for job in loop.jobs { executor.run(job) }

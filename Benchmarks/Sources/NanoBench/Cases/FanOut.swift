@@ -26,18 +26,18 @@ struct FanOut: BenchCase {
         defer { for service in services + pooled { service.requestStop() } }
 
         let contenders = [
-            Contender("NanoServices Topic", operations: events * subscriberCount, nano: true,
-                      note: "\(subscriberCount) subscriber services; publish casts to each; then a flush call to each") { _ in
-                try MonotonicClock.measure {
-                    for _ in 0..<events { topic.publish(1) }
-                    for service in services { try service.flush() }
-                }
-            },
             Contender("NanoServices Topic, pooled", operations: events * subscriberCount, nano: true,
-                      note: "the same \(subscriberCount) subscribers on one ServicePool of \(pool.threadCount) threads (`placement: .pool(pool)`)") { _ in
+                      note: "\(subscriberCount) subscriber services on one ServicePool of \(pool.threadCount) threads (`placement: .pool(pool)`, the placement for this many services); publish casts to each; then a flush call to each") { _ in
                 try MonotonicClock.measure {
                     for _ in 0..<events { pooledTopic.publish(1) }
                     for service in pooled { try service.flush() }
+                }
+            },
+            Contender("NanoServices Topic, thread each", operations: events * subscriberCount, nano: true,
+                      note: "\(subscriberCount) subscriber services, each on its own thread (parking at once when idle); publish casts to each; then a flush call to each") { _ in
+                try MonotonicClock.measure {
+                    for _ in 0..<events { topic.publish(1) }
+                    for service in services { try service.flush() }
                 }
             },
             Contender("DispatchQueue async fan-out", operations: events * subscriberCount,
@@ -60,7 +60,7 @@ struct FanOut: BenchCase {
         var report = CaseReport(
             id: id, title: "fan-out: 1 publisher → \(subscriberCount) subscribers, \(events) events, per delivery",
             repetitions: settings.repetitions, measurements: try settings.measure(contenders))
-        report.notes.append("subscriber services park at once when idle (`spinBeforeParking: .zero`): with \(subscriberCount) threads on 2 cores, spinning would only steal the publisher's CPU")
+        report.notes.append("the thread-each subscribers park at once when idle (`spinBeforeParking: .zero`): with \(subscriberCount) threads on 2 cores, spinning would only steal the publisher's CPU")
         return report
     }
 }

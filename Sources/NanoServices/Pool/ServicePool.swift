@@ -14,7 +14,7 @@ import CNanoServicesShims
 /// deadlock detection and introspection behave the same. What changes is *which* thread: each
 /// time the service has work, a free pool thread runs a slice of it (every message and job
 /// waiting, up to a few batches), then moves on to the next service with work. A service
-/// waiting for work costs no thread, only its memory (about 1 KiB). ``shared`` has one thread
+/// waiting for work costs no thread, only its memory (about 3 KiB). ``shared`` has one thread
 /// per core.
 ///
 /// Blocking: a pooled service's method that makes a *blocking* call (or waits for room in a

@@ -70,3 +70,21 @@ final class PoolWorker {
     /// How many methods `other`'s service had finished when this one ran.
     public func progress(of other: Overlap) -> Int { other.finished.load(ordering: .relaxed) }
 }
+
+/// A pooled service that blocks its pool thread in ways other than a call.
+@NanoService
+final class PoolBlocker {
+    init() {}
+
+    /// Casts `count` values to `sink`, waiting for room whenever its bounded mailbox is full.
+    public func feed(_ sink: Sink.Service, count: Int) -> Int {
+        for value in 0..<count { sink.absorb(value) }
+        return count
+    }
+
+    /// Stops `other` and waits (sync `join`) until it has ended.
+    public func stopAndJoin(_ other: Counter.Service) throws -> String {
+        try other.stop()
+        return "\(other.state)"
+    }
+}

@@ -50,7 +50,7 @@ struct ServicePoolTests {
         #expect(services.allSatisfy { $0.snapshot().state == .stopped })
     }
 
-    @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire")
+    @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire", .timeLimit(.minutes(2)))
     func blockingChainCompensates() async throws {
         let pool = ServicePool(name: "pt-chain", threads: 1)
         let options = ServiceOptions(placement: .pool(pool), callTimeout: .seconds(60))
@@ -68,7 +68,7 @@ struct ServicePoolTests {
         try await c.stop()
     }
 
-    @Test("a cycle of blocking calls between pooled services fails fast with deadlock")
+    @Test("a cycle of blocking calls between pooled services fails fast with deadlock", .timeLimit(.minutes(2)))
     func deadlockOnPool() async throws {
         let pool = ServicePool(name: "pt-cycle", threads: 1)
         let a = try Relay.Service(label: "A", options: .init(name: "pA", placement: .pool(pool), callTimeout: .seconds(60)))
@@ -159,5 +159,49 @@ struct ServicePoolTests {
         #expect(error?.code == .stopped)
         try await counter.join()
         try await blocker.stop()
+    }
+
+    @Test("waiting for room in a full mailbox, or in join, lends the pool thread too", .timeLimit(.minutes(2)))
+    func otherBlockingWaitsCompensate() async throws {
+        let pool = ServicePool(name: "pt-room", threads: 1)
+        let counters = SinkCounters()
+        let sink = try Sink.Service(counters: counters, options: .init(
+            placement: .pool(pool), mailbox: .bounded(capacity: 2, whenFull: .block)))
+        let feeder = try PoolBlocker.Service(options: .init(placement: .pool(pool)))
+        // The feeder fills the sink's mailbox and waits for room on the only pool thread;
+        // the sink can only make room on a lent thread.
+        #expect(try await feeder.feed(sink, count: 200) == 200)
+        try await sink.stop()
+        #expect(counters.handled.load(ordering: .relaxed) == 200)
+
+        let counter = try Counter.Service(start: 0, options: .init(placement: .pool(pool)))
+        counter.increment()
+        // `stop()` joins: the feeder's pool thread waits for the counter's last slice.
+        #expect(try await feeder.stopAndJoin(counter) == "stopped")
+        #expect(await ThreadInfo.eventually { pool.threadCounts == (alive: 1, blocked: 0) })
+        try await feeder.stop()
+    }
+
+    @Test("the shared pool runs services like any pool")
+    func sharedPool() async throws {
+        let counter = try Counter.Service(start: 7, options: .init(name: "shared-pooled", placement: .sharedPool))
+        counter.add(3)
+        #expect(try await counter.current() == 10)
+        #expect(try await counter.threadName().hasPrefix("nano-pool-"))
+        #expect(counter.snapshot().threadName == "nano-pool")
+        #expect(ServicePool.shared.threadCount == ServicePool.coreCount)
+        try await counter.stop()
+    }
+
+    @Test("a pool that cannot start a thread makes the spawn throw `spawnFailed`")
+    func poolSpawnFailed() throws {
+        // A 64 TiB stack cannot be mapped.
+        let pool = ServicePool(name: "pt-fail", threads: 1, stackSize: 1 << 46)
+        let error = #expect(throws: ServiceError.self) {
+            try Counter.Service(start: 0, options: .init(name: "pooled-too-big", placement: .pool(pool)))
+        }
+        #expect(error?.code == .spawnFailed)
+        #expect(pool.threadCounts.alive == 0)
+        #expect(!ServiceRegistry.snapshot().contains { $0.name == "pooled-too-big" })
     }
 }

@@ -115,27 +115,12 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// that still has work.
     @usableFromInline
     func schedule(_ service: _ServiceContext) {
-        let entry = Unmanaged.passUnretained(service)
         lock.lock()
-        queue.append(entry)
+        queue.append(Unmanaged.passUnretained(service))
         nano_atomic_store_release(readyHint, 1)
-        var wake: UnsafeMutablePointer<UInt32>? = nil
-        var start = false
-        if spinning == 0 {
-            if let word = parked.popLast() {
-                wake = word
-            } else if threads - blocked < threadCount {
-                threads += 1
-                start = true
-            }
-        }
+        let helper = claimHelper()
         lock.unlock()
-        if let wake { ThreadParker.unpark(wake) }
-        if start, startThread() != 0 {
-            // The system refused a thread: the pool's other threads carry on (there is one
-            // at least, started by `ensureStarted`).
-            lock.withLock { threads -= 1 }
-        }
+        bringIn(helper)
     }
 
     /// A pool thread is about to block in a call: count it out, and start (or wake) another
@@ -144,19 +129,44 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     func willBlock() {
         lock.lock()
         blocked += 1
-        var wake: UnsafeMutablePointer<UInt32>? = nil
-        var start = false
-        if !queue.isEmpty && spinning == 0 {
-            if let word = parked.popLast() {
-                wake = word
-            } else if threads - blocked < threadCount {
-                threads += 1
-                start = true
+        let helper: Helper = queue.isEmpty ? .none : claimHelper()
+        lock.unlock()
+        bringIn(helper)
+    }
+
+    /// Which thread will take the work just queued.
+    private enum Helper {
+        /// A spinning thread will see it, or every unblocked thread is busy.
+        case none
+        case parked(UnsafeMutablePointer<UInt32>)
+        /// A new thread, already counted in `threads`.
+        case new
+    }
+
+    /// Picks a thread for queued work: none if one is spinning, else a parked one, else a new
+    /// one while fewer than `threadCount` run unblocked. Call with `lock` held.
+    private func claimHelper() -> Helper {
+        guard spinning == 0 else { return .none }
+        if let word = parked.popLast() { return .parked(word) }
+        guard threads - blocked < threadCount else { return .none }
+        threads += 1
+        return .new
+    }
+
+    /// Wakes or starts the thread `claimHelper` picked. Call without the lock.
+    private func bringIn(_ helper: Helper) {
+        switch helper {
+        case .none:
+            return
+        case .parked(let word):
+            ThreadParker.unpark(word)
+        case .new:
+            if startThread() != 0 {
+                // The system refused a thread: the pool's other threads carry on (there is
+                // one at least, started by `ensureStarted`).
+                lock.withLock { threads -= 1 }
             }
         }
-        lock.unlock()
-        if let wake { ThreadParker.unpark(wake) }
-        if start, startThread() != 0 { lock.withLock { threads -= 1 } }
     }
 
     /// The blocked pool thread is running again.

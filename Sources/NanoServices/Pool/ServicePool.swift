@@ -25,8 +25,8 @@ import CNanoServicesShims
 /// a pooled method holds a pool thread like it would hold a cooperative thread: prefer
 /// `try await` calls and `async` methods there, or give such a service its own thread.
 ///
-/// Lifetime: a pool's threads start on first use and live as long as the process (create
-/// pools once, like an `EventLoopGroup`); an idle pool thread costs one parked thread.
+/// Lifetime: a pool's threads start on first use and run until ``shutdown()`` (create pools
+/// once, like an `EventLoopGroup`); an idle pool thread costs one parked thread.
 /// Thread safety: every member may be used from any thread.
 public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// The pool's name: its threads are named after it (`name` truncated to 12 bytes, then a
@@ -48,6 +48,17 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     private var blocked = 0
     private var spinning = 0
     private var nextThreadNumber = 0
+    /// Live services on this pool (unretained: each keeps itself alive until its last slice,
+    /// which removes it here first).
+    private var services: [ObjectIdentifier: Unmanaged<_ServiceContext>] = [:]
+    /// `shutdown()` began: no new service is admitted.
+    private var shuttingDown = false
+    /// Every service has ended after `shutdown()`: threads end once the queue is empty.
+    private var exiting = false
+    /// Set when the last service of a shutting-down pool has ended.
+    private let drained = OneShotEvent()
+    /// Set when the last thread of an exiting pool has ended.
+    private let threadsEnded = OneShotEvent()
     /// Services ready to run, readable without the lock by spinning threads.
     private let readyHint: UnsafeMutablePointer<UInt32>
 
@@ -78,6 +89,11 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         readyHint = (words + 64).assumingMemoryBound(to: UInt32.self)
     }
 
+    deinit {
+        // No thread is left (each holds the pool), so nothing can touch the words.
+        UnsafeMutableRawPointer(lock.word).deallocate()
+    }
+
     /// The number of cores this process may run on (at least 1).
     public static var coreCount: Int { max(Int(nano_available_cpus()), 1) }
 
@@ -91,23 +107,97 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     // MARK: Scheduling (runtime)
 
-    /// Makes sure at least one thread can run services. Throws when the system refuses to
-    /// start a thread and the pool has none.
+    /// Admits a new service: makes sure at least one thread can run it and counts it as live.
+    /// Throws `spawnFailed` when the pool is shut down, or when the system refuses to start a
+    /// thread and the pool has none.
     @usableFromInline
-    func ensureStarted() throws(ServiceError) {
-        let start = lock.withLock { () -> Bool in
-            guard threads == 0 else { return false }
+    func admit(_ service: _ServiceContext) throws(ServiceError) {
+        let (refused, start) = lock.withLock { () -> (Bool, Bool) in
+            if shuttingDown { return (true, false) }
+            services[ObjectIdentifier(service)] = Unmanaged.passUnretained(service)
+            guard threads == 0 else { return (false, false) }
             threads += 1
-            return true
+            return (false, true)
+        }
+        if refused {
+            throw ServiceError(
+                .spawnFailed, service: service.name,
+                message: "the pool '\(name)' has been shut down; services cannot be placed on it any more")
         }
         guard start else { return }
         let status = startThread()
         if status != 0 {
-            lock.withLock { threads -= 1 }
+            lock.withLock {
+                threads -= 1
+                services[ObjectIdentifier(service)] = nil
+            }
             throw ServiceError(
-                .spawnFailed, service: name,
-                message: "the system refused to start a pool thread (error \(status)); too many threads or too little memory")
+                .spawnFailed, service: service.name,
+                message: "the system refused to start a thread for pool '\(name)' (error \(status)); too many threads or too little memory")
         }
+    }
+
+    /// A service of this pool has ended (its last slice). Pool thread.
+    func serviceEnded(_ service: _ServiceContext) {
+        let last = lock.withLock { () -> Bool in
+            services[ObjectIdentifier(service)] = nil
+            return shuttingDown && services.isEmpty
+        }
+        if last { drained.set() }
+    }
+
+    // MARK: Shutdown
+
+    /// Stops every service on the pool gracefully (each drains its mailbox first), waits for
+    /// them to end, then ends the pool's threads and waits for that too. Services placed on
+    /// the pool afterwards fail to spawn with ``ServiceError/Code/spawnFailed``. Calling it
+    /// again returns once the first call's work is done. Blocks the calling thread.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` when called from a service on this pool, which
+    ///   could never see itself end (nothing is stopped then).
+    public func shutdown() throws {
+        try beginShutdown()
+        drained.wait()
+        endThreads()
+        threadsEnded.wait()
+    }
+
+    /// Like ``shutdown()``, but suspends instead of blocking.
+    public func shutdown() async throws {
+        try beginShutdown()
+        await drained.wait()
+        endThreads()
+        await threadsEnded.wait()
+    }
+
+    /// Whether ``shutdown()`` has begun.
+    public var isShutDown: Bool { lock.withLock { shuttingDown } }
+
+    private func beginShutdown() throws(ServiceError) {
+        if _ServiceContext.current?.pool === self {
+            throw ServiceError(
+                .deadlock, service: name,
+                message: "shutdown of pool '\(name)' from one of its own services would wait for itself forever")
+        }
+        let (live, alreadyEmpty) = lock.withLock { () -> ([Unmanaged<_ServiceContext>], Bool) in
+            let first = !shuttingDown
+            shuttingDown = true
+            return (first ? Array(services.values) : [], first && services.isEmpty)
+        }
+        if alreadyEmpty { drained.set() }
+        // Retain each before asking: a service may end (and go) as soon as it is asked.
+        for service in live.map({ $0.takeUnretainedValue() }) { service.requestStop(.graceful) }
+    }
+
+    /// Every service has ended: let the threads go once they find no work.
+    private func endThreads() {
+        let (words, none) = lock.withLock { () -> ([UnsafeMutablePointer<UInt32>], Bool) in
+            exiting = true
+            defer { parked = [] }
+            return (parked, threads == 0)
+        }
+        if none { threadsEnded.set() }
+        for word in words { ThreadParker.unpark(word) }
     }
 
     /// Queues `service` to run a slice. Called once per time the service goes from idle to
@@ -201,9 +291,12 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
                 runSlice(next, threadID: threadID)
                 continue
             }
-            if threads - blocked > threadCount {
-                threads -= 1  // an extra thread started while others were blocked: not needed now
+            if exiting || threads - blocked > threadCount {
+                // Shut down, or an extra thread started while others were blocked.
+                threads -= 1
+                let last = exiting && threads == 0
                 lock.unlock()
+                if last { threadsEnded.set() }
                 return
             }
             if spinNanoseconds > 0 {
@@ -213,7 +306,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
                 while nano_atomic_load_acquire(readyHint) == 0 && spinner.spin() {}
                 lock.lock()
                 spinning -= 1
-                if !queue.isEmpty {
+                if !queue.isEmpty || exiting {
                     lock.unlock()
                     continue
                 }

@@ -193,7 +193,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         ServiceRegistry.register(core)  // leaves in `markStopped`
         if let pool = core.pool {
             do {
-                try pool.ensureStarted()
+                try pool.admit(core)
             } catch {
                 core.markStopped()
                 throw error
@@ -356,6 +356,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
             return .done
         case .finished:
             markStopped()
+            pool?.serviceEnded(self)
             pooled.release()  // may free this service: nothing after this line
             return .done
         }

@@ -88,3 +88,15 @@ final class PoolBlocker {
         return "\(other.state)"
     }
 }
+
+/// A pooled service that tries to shut its own pool down.
+@NanoService
+final class PoolCloser {
+    private let pool: ServicePool
+
+    init(pool: ServicePool) { self.pool = pool }
+
+    public func closePool() throws { try pool.shutdown() }
+
+    public func ping() -> String { "pong" }
+}

@@ -205,3 +205,44 @@ struct ServicePoolTests {
         #expect(!ServiceRegistry.snapshot().contains { $0.name == "pooled-too-big" })
     }
 }
+
+@Suite("Service pools: shutdown")
+struct ServicePoolShutdownTests {
+    @Test("shutdown drains and stops every service, ends the threads, and refuses new services", .timeLimit(.minutes(2)))
+    func shutdownEndsEverything() async throws {
+        let pool = ServicePool(name: "pt-down", threads: 2)
+        let counters = (0..<50).map { _ in try? Counter.Service(start: 0, options: .init(placement: .pool(pool))) }.compactMap { $0 }
+        #expect(counters.count == 50)
+        for counter in counters { for _ in 0..<100 { counter.increment() } }
+        #expect(ThreadInfo.count(prefixed: "pt-down-") >= 1)
+
+        try await pool.shutdown()
+        #expect(pool.isShutDown)
+        for counter in counters {
+            #expect(counter.snapshot().state == .stopped)
+            #expect(counter.snapshot().messagesHandled == 100)  // graceful: drained first
+        }
+        #expect(pool.threadCounts == (alive: 0, blocked: 0))
+        #expect(await ThreadInfo.eventually { ThreadInfo.count(prefixed: "pt-down-") == 0 })
+
+        let error = #expect(throws: ServiceError.self) {
+            try Counter.Service(start: 0, options: .init(name: "too-late", placement: .pool(pool)))
+        }
+        #expect(error?.code == .spawnFailed)
+        try await runOnNewThread { try pool.shutdown() }  // again (the blocking form): returns at once
+    }
+
+    @Test("shutdown of an unused pool returns at once; from its own service it throws deadlock", .timeLimit(.minutes(2)))
+    func shutdownEdgeCases() async throws {
+        try await runOnNewThread { try ServicePool(name: "pt-unused").shutdown() }
+
+        let pool = ServicePool(name: "pt-self", threads: 1)
+        let closer = try PoolCloser.Service(pool: pool, options: .init(placement: .pool(pool)))
+        let error = await #expect(throws: ServiceError.self) { try await closer.closePool() }
+        #expect(error?.code == .deadlock)
+        #expect(!pool.isShutDown)  // nothing was stopped
+        #expect(try await closer.ping() == "pong")
+        try await pool.shutdown()
+        #expect(closer.snapshot().state == .stopped)
+    }
+}

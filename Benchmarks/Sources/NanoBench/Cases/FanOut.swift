@@ -23,7 +23,10 @@ struct FanOut: BenchCase {
         for service in pooled { pooledTopic.subscribe(service) { $0.add($1) } }
         let queues = (0..<subscriberCount).map { _ in DispatchCounter() }
         let actors = (0..<subscriberCount).map { _ in CounterActor() }
-        defer { for service in services + pooled { service.requestStop() } }
+        defer {
+            for service in services + pooled { service.requestStop() }
+            try? pool.shutdown()
+        }
 
         let contenders = [
             Contender("NanoServices Topic, pooled", operations: events * subscriberCount, nano: true,

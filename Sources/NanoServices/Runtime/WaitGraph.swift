@@ -30,8 +30,9 @@ extension _ServiceContext {
 
     /// Records that this service's thread is about to block on a call to `target`, unless that
     /// would close a cycle of waiting services. Runs on this service's own thread.
+    /// `method` is the call's method, or "join" with `joining` for a join.
     @usableFromInline
-    final func beginWaiting(on target: _ServiceContext, method: StaticString) throws(ServiceError) {
+    final func beginWaiting(on target: _ServiceContext, method: StaticString, joining: Bool = false) throws(ServiceError) {
         waitLock.withLock { waitTarget.pointee = target }
         var node = target.blockedOn()
         var hops = 0
@@ -39,9 +40,12 @@ extension _ServiceContext {
             if current === self {
                 let cycle = cycleNames(through: target)
                 endWaiting()
+                let waits = joining
+                    ? "joining service '\(target.name)' from service '\(name)' would wait forever"
+                    : "call '\(method)' from service '\(name)' would never be answered"
                 throw ServiceError(
                     .deadlock, service: target.name,
-                    message: "call '\(method)' from service '\(name)' would never be answered: \(cycle.joined(separator: " → ")) are waiting on each other",
+                    message: "\(waits): \(cycle.joined(separator: " → ")) are waiting on each other",
                     cycle: cycle)
             }
             node = current.blockedOn()

@@ -71,17 +71,39 @@ extension ServiceHandle {
     /// Blocks the calling thread until the service's thread has ended (after a stop, or once
     /// the last handle is released elsewhere).
     ///
-    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread.
+    /// Called from another service, the wait is part of deadlock detection like a call: if
+    /// the service being joined is blocked, directly or along a chain, on the caller, the
+    /// join throws instead of waiting forever.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread, or when the wait
+    ///   would close a cycle of services waiting on each other.
     public func join() throws {
-        try _$runtime.core.checkNotOwnThread(operation: "join")
-        _ServiceContext.blockingPoolThread { _$runtime.core.termination.wait() }
+        let core = _$runtime.core
+        try core.checkNotOwnThread(operation: "join")
+        if core.termination.isSet { return }
+        let caller = _ServiceContext.current
+        if let caller { try caller.beginWaiting(on: core, method: "join", joining: true) }
+        defer { caller?.endWaiting() }
+        _ServiceContext.blockingPoolThread { core.termination.wait() }
     }
 
     /// Suspends until the service's thread has ended. Blocks no thread.
     ///
-    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread.
+    /// From an `async` method that holds its service, the wait is part of deadlock detection
+    /// like a call (see the blocking ``join()``).
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread, or when the wait
+    ///   would close a cycle of services waiting on each other.
     public func join() async throws {
-        try _$runtime.core.checkNotOwnThread(operation: "join")
-        await _$runtime.core.termination.wait()
+        let core = _$runtime.core
+        try core.checkNotOwnThread(operation: "join")
+        if core.termination.isSet { return }
+        var waiter: _ServiceContext? = nil
+        if let caller = _ServiceContext.current, caller.isInHoldingMethod {
+            try caller.beginWaiting(on: core, method: "join", joining: true)
+            waiter = caller
+        }
+        defer { waiter?.endWaiting() }
+        await core.termination.wait()
     }
 }

@@ -50,6 +50,34 @@ struct DeadlockTests {
         for relay in [a, b, c] { try relay.connect(to: nil) }
     }
 
+    @Test("joining a service that is blocked calling the joiner fails with `deadlock` instead of hanging", .timeLimit(.minutes(2)))
+    func joinCycle() async throws {
+        let joiner = try Joiner.Service(options: .init(name: "joiner"))
+        let caller = try Caller.Service(target: joiner, options: .init(name: "caller"))
+        try await joiner.connect(to: caller)
+        // Hold the joiner, queue `stopPeer` first, then make the caller block calling the
+        // joiner: once released, the joiner joins a service that waits for the joiner.
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        joiner.hold(entered: entered, release: release)
+        try await runOnNewThread { entered.wait() }
+        let stopping = Task { try await joiner.stopPeer() }
+        while joiner.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        caller.callTarget()
+        while joiner.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+
+        let error = await #expect(throws: ServiceError.self) { try await stopping.value }
+        #expect(error?.code == .deadlock)
+        #expect(error?.cycle == ["joiner", "caller", "joiner"])
+        #expect(error?.message.hasPrefix("joining service 'caller' from service 'joiner' would wait forever") == true)
+        // The caller's call is then answered, and its requested stop completes.
+        try await caller.join()
+        #expect(caller.snapshot().state == .stopped)
+        try await joiner.disconnect()
+        try await joiner.stop()
+    }
+
     @Test("concurrent calls through a DAG of services never report a false deadlock (1,000,000 calls)")
     func noFalseDeadlocks() async throws {
         let stages = try (0..<6).map { try Stage.Service(options: .named("stage-\($0)")) }

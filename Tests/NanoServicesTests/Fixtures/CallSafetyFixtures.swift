@@ -117,3 +117,42 @@ final class Sink {
 /// Whether this process runs under the Thread Sanitizer (which slows everything ~10×):
 /// stress tests scale their counts down there.
 let isThreadSanitized: Bool = dlsym(dlopen(nil, RTLD_NOW), "__tsan_init") != nil
+
+/// Stops (and joins) a peer that may be blocked calling it back.
+@NanoService
+final class Joiner {
+    private var peer: Caller.Service?
+
+    init() {}
+
+    @Call public func connect(to peer: Caller.Service) { self.peer = peer }
+
+    /// Holds the service until `release` is signalled, after signalling `entered`.
+    public func hold(entered: DispatchSemaphore, release: DispatchSemaphore) {
+        entered.signal()
+        release.wait()
+    }
+
+    /// `stop()` on the peer: a graceful stop request, then a join.
+    public func stopPeer() throws { try peer?.stop() }
+
+    public func ping() -> String { "pong" }
+
+    @Call public func disconnect() { peer = nil }
+}
+
+/// Calls a `Joiner` from its own thread and keeps the outcome.
+@NanoService
+final class Caller {
+    private let target: Joiner.Service
+    private var outcome = "none"
+
+    init(target: Joiner.Service) { self.target = target }
+
+    /// Blocks this service's thread on a call to the target.
+    public func callTarget() {
+        outcome = (try? target.ping()) ?? "failed"
+    }
+
+    public func lastOutcome() -> String { outcome }
+}

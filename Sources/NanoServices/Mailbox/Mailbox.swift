@@ -114,15 +114,18 @@ final class Mailbox<Message>: @unchecked Sendable {
     ///
     /// Cost (unbounded): one uncontended lock round trip and a move into the buffer; a futex
     /// wake only if the consumer was parked.
+    ///
+    /// - Parameter overCapacity: accept even when full (a sender for which waiting for room
+    ///   would be a deadlock).
     @inlinable @inline(__always)
-    func send(_ message: consuming Message, ifFull waiter: RoomWaiter? = nil) -> SendOutcome {
+    func send(_ message: consuming Message, ifFull waiter: RoomWaiter? = nil, overCapacity: Bool = false) -> SendOutcome {
         lock.lock()
         if state.pointee.closed != nil {
             lock.unlock()
             return .closed(message)
         }
         var evicted: Message? = nil
-        if capacity != Int.max && state.pointee.pending.count + state.pointee.inBatch >= capacity {
+        if capacity != Int.max && !overCapacity && state.pointee.pending.count + state.pointee.inBatch >= capacity {
             switch whenFull {
             case .block:
                 if let waiter { state.pointee.roomWaiters.append(waiter) }

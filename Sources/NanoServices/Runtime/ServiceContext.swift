@@ -173,6 +173,15 @@ public class _ServiceContext: @unchecked Sendable {
         }
     }
 
+    /// Logs a cast accepted beyond a `.block` mailbox's capacity because waiting for room would
+    /// have been a deadlock (`warning`). The cast is then handled like any other.
+    @usableFromInline
+    final func noteAcceptedOverCapacity(_ method: StaticString, error: ServiceError) {
+        var metadata: Logger.Metadata = ["method": "\(method)"]
+        if !error.cycle.isEmpty { metadata["cycle"] = "\(error.cycle.joined(separator: " → "))" }
+        logger.warning("mailbox is full, and waiting for room would deadlock: cast accepted over capacity", metadata: metadata)
+    }
+
     /// Reports, once per call site and service, a blocking call made from inside a Swift
     /// concurrency task.
     @usableFromInline

@@ -491,10 +491,25 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                     noteDroppedCast(message.message._methodName, reason: .mailboxFull)
                     return
                 }
-                if _ServiceContext.current == nil && _isInsideTask {
-                    reportBlockingCallFromTask(message.message._methodName)
+                let method = message.message._methodName
+                guard let caller = _ServiceContext.current else {
+                    if _isInsideTask { reportBlockingCallFromTask(method) }
+                    outcome = sendWaitingForRoom(message, deadline: nil)
+                    continue
+                }
+                // A service waiting for room takes part in deadlock detection, like a call.
+                // If waiting would never end (this service, or one it waits on, is the one
+                // that must make room), the cast is accepted over capacity instead: neither a
+                // hang nor a lost message.
+                do {
+                    try caller.beginWaiting(on: self, method: method)
+                } catch {
+                    noteAcceptedOverCapacity(method, error: error)
+                    outcome = mailbox.send(message, overCapacity: true)
+                    continue
                 }
                 outcome = sendWaitingForRoom(message, deadline: nil)
+                caller.endWaiting()
             }
         }
     }

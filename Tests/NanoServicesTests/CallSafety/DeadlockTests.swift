@@ -78,6 +78,37 @@ struct DeadlockTests {
         try await joiner.stop()
     }
 
+    @Test("a service casting to itself into its own full `.block` mailbox does not hang: accepted over capacity", .timeLimit(.minutes(2)))
+    func castToSelfWhenFull() async throws {
+        let service = try RoomTaker.Service(options: .init(mailbox: .bounded(capacity: 2, whenFull: .block)))
+        try await service.remember(service)
+        try await service.floodSelf(count: 20)
+        #expect(try await service.received() == 20)
+        try await service.remember(nil)
+        try await service.stop()
+    }
+
+    @Test("waiting for room in a service that is blocked on the waiter does not hang", .timeLimit(.minutes(2)))
+    func roomWaitCycle() async throws {
+        let a = try RoomTaker.Service()
+        let b = try RoomTaker.Service(options: .init(mailbox: .bounded(capacity: 1, whenFull: .block)))
+        // A: held, then `flood` queued; B then blocks calling A (queued behind `flood`).
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        a.hold(entered: entered, release: release)
+        try await runOnNewThread { entered.wait() }
+        let flooding = Task { try await a.flood(b, count: 5) }
+        while a.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        b.callBack(a)
+        while a.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+        // A fills B's mailbox while B waits on A: the casts are accepted over capacity.
+        try await flooding.value
+        #expect(try await b.received() == 5)
+        try await a.stop()
+        try await b.stop()
+    }
+
     @Test("concurrent calls through a DAG of services never report a false deadlock (1,000,000 calls)")
     func noFalseDeadlocks() async throws {
         let stages = try (0..<6).map { try Stage.Service(options: .named("stage-\($0)")) }

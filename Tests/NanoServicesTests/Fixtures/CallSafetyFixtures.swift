@@ -156,3 +156,38 @@ final class Caller {
 
     public func lastOutcome() -> String { outcome }
 }
+
+/// A service with a small `.block` mailbox that casts to others (or itself) from its methods.
+@NanoService
+final class RoomTaker {
+    private var me: RoomTaker.Service?
+    private var absorbed = 0
+
+    init() {}
+
+    @Call public func remember(_ handle: RoomTaker.Service?) { me = handle }
+
+    public func hold(entered: DispatchSemaphore, release: DispatchSemaphore) {
+        entered.signal()
+        release.wait()
+    }
+
+    /// Casts `count` values to `other` (waiting for room when its mailbox is full).
+    @Call public func flood(_ other: RoomTaker.Service, count: Int) {
+        for value in 0..<count { other.absorb(value) }
+    }
+
+    /// Casts `count` values to itself.
+    @Call public func floodSelf(count: Int) {
+        for value in 0..<count { me?.absorb(value) }
+    }
+
+    /// Blocks this service's thread on a call to `other`.
+    public func callBack(_ other: RoomTaker.Service) { _ = try? other.ping() }
+
+    public func ping() -> String { "pong" }
+
+    public func absorb(_ value: Int) { absorbed += 1 }
+
+    public func received() -> Int { absorbed }
+}

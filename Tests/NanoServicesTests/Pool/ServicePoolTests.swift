@@ -109,14 +109,25 @@ struct ServicePoolTests {
         let busyProgress = Overlap()
         let busy = try PoolWorker.Service(overlap: busyProgress, options: .init(placement: .pool(pool)))
         let quiet = try PoolWorker.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
-        for _ in 0..<50_000 { busy.work(microseconds: 2) }  // ≥ 100 ms of work, queued in a few ms
-        // The quiet service ran between two slices of the busy one (on the only pool thread),
-        // long before the busy one's backlog was gone.
-        let busyDoneWhenQuietRan = try await quiet.progress(of: busyProgress)
+        // Hold the only pool thread in a third service while the backlog builds up, so the
+        // test does not depend on how fast it can send (a sanitized run sends slowly).
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let blocker = try Probe.Service(options: .init(placement: .pool(pool)))
+        blocker.hold(entered: entered, release: release)
+        try await runOnNewThread { entered.wait() }
+        for _ in 0..<50_000 { busy.work(microseconds: 2) }  // queued first: ≥ 100 ms of work
+        let observed = Task { try await quiet.progress(of: busyProgress) }
+        while quiet.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+        // The quiet service ran after one slice of the busy one, not after its whole backlog.
+        let busyDoneWhenQuietRan = try await observed.value
         #expect(busyDoneWhenQuietRan < 50_000)
+        #expect(busyDoneWhenQuietRan <= 256)
         #expect(try await busy.count() == 50_000)
         try await busy.stop()
         try await quiet.stop()
+        try await blocker.stop()
     }
 
     @Test("stop, join and release work as with a thread; a throwing initializer rethrows at spawn")

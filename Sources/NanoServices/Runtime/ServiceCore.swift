@@ -320,7 +320,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
                 handle(&loop.batch, on: &loop.instance!, holding: &loop.held, methods: &loop.methods,
                        batchStart: batchStart, budget: &budget)
             }
-            if observesMessages { noteInHand(loop.held.count) }
+            // Left in hand: messages held for an `async` method, and the rest of a batch a pool
+            // slice did not finish.
+            if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
         }
         if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
         if received.finished {
@@ -331,8 +333,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     }
 
     /// Runs a slice of this pooled service on the calling pool thread: the first one creates
-    /// the instance; each handles what is waiting, up to a few batches, so that one busy
-    /// service cannot keep a pool thread from the others. Pool thread.
+    /// the instance; each handles what is waiting, up to ``PooledLoop/messagesPerSlice``
+    /// messages, so that one busy service cannot keep a pool thread from the others.
+    /// Pool thread.
     override func runSlice(threadID: Int64) -> SliceOutcome {
         let pooled = self.pooled!
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())

@@ -69,6 +69,12 @@ final class PoolWorker {
 
     /// How many methods `other`'s service had finished when this one ran.
     public func progress(of other: Overlap) -> Int { other.finished.load(ordering: .relaxed) }
+
+    /// How many of `service`'s methods had finished (counted by `progress`) and how deep its
+    /// mailbox was, when this one ran.
+    public func observe(_ service: PoolWorker.Service, progress: Overlap) -> [Int] {
+        [progress.finished.load(ordering: .relaxed), service.snapshot().mailboxDepth]
+    }
 }
 
 /// A pooled service that blocks its pool thread in ways other than a call.

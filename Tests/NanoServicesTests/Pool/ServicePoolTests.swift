@@ -117,13 +117,16 @@ struct ServicePoolTests {
         blocker.hold(entered: entered, release: release)
         try await runOnNewThread { entered.wait() }
         for _ in 0..<50_000 { busy.work(microseconds: 2) }  // queued first: ≥ 100 ms of work
-        let observed = Task { try await quiet.progress(of: busyProgress) }
+        let observed = Task { try await quiet.observe(busy, progress: busyProgress) }
         while quiet.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         release.signal()
-        // The quiet service ran after one slice of the busy one, not after its whole backlog.
-        let busyDoneWhenQuietRan = try await observed.value
+        // The quiet service ran after one slice of the busy one, not after its whole backlog,
+        // and the busy one's depth counted the rest of the batch its slice left in hand.
+        let seen = try await observed.value
+        let busyDoneWhenQuietRan = seen[0]
         #expect(busyDoneWhenQuietRan < 50_000)
         #expect(busyDoneWhenQuietRan <= 256)
+        #expect(seen[1] == 50_000 - busyDoneWhenQuietRan)
         #expect(try await busy.count() == 50_000)
         try await busy.stop()
         try await quiet.stop()

@@ -1,3 +1,5 @@
+import NanoServices
+
 /// Case (b1): call round trip from a plain thread: send a value, block until the answer.
 struct CallRoundTripSync: BenchCase {
     var id: String { "call-sync" }
@@ -8,11 +10,14 @@ struct CallRoundTripSync: BenchCase {
         let parked = settings.scaled(20_000, quick: 500)
 
         let nano = try NanoCounter.Service(options: .init(name: "bench-call"))
+        let pool = ServicePool(name: "bench-callp", threads: 1)
+        let pooled = try NanoCounter.Service(options: .init(name: "bench-call-pooled", placement: .pool(pool)))
         let dispatch = DispatchCounter()
         let nio = NIOCounter()
         let naive = NaiveWorker()
         defer {
             try? nano.stop()
+            try? pool.shutdown()
             try? nio.shutdown()
             naive.requestStop()
         }
@@ -22,6 +27,14 @@ struct CallRoundTripSync: BenchCase {
                 try MonotonicClock.measure {
                     var value = 0
                     for _ in 0..<ops { value = try nano.echo(value) }
+                    precondition(value == ops)
+                }
+            },
+            Contender("NanoServices call, pooled service", operations: fast, nano: true,
+                      note: "the same service on a 1-thread ServicePool: each call makes the idle service ready and a pool thread (spinning 50 µs when idle, like a service's own thread) runs its slice") { ops in
+                try MonotonicClock.measure {
+                    var value = 0
+                    for _ in 0..<ops { value = try pooled.echo(value) }
                     precondition(value == ops)
                 }
             },

@@ -1,4 +1,5 @@
 import Dispatch
+import NanoServices
 
 /// Case (a): casts from 1 or 4 producers, drain included: the clock stops once a final
 /// call (or flush) has returned, i.e. once every cast has been handled.
@@ -18,6 +19,8 @@ struct CastThroughput: BenchCase {
         let nano = try NanoCounter.Service(options: .init(name: "bench-cast"))
         let nanoNoSpin = try NanoCounter.Service(options: .init(name: "bench-cast0", spinBeforeParking: .zero))
         let nanoNoStats = try NanoCounter.Service(options: .init(name: "bench-cast-ns", collectsStatistics: false))
+        let pool = ServicePool(name: "bench-castp", threads: 1)
+        let nanoPooled = try NanoCounter.Service(options: .init(name: "bench-cast-pooled", placement: .pool(pool)))
         let dispatch = DispatchCounter()
         let nio = NIOCounter()
         let naive = NaiveWorker()
@@ -28,6 +31,7 @@ struct CastThroughput: BenchCase {
             try? nano.stop()
             try? nanoNoSpin.stop()
             try? nanoNoStats.stop()
+            try? pool.shutdown()
             try? nio.shutdown()
             naive.requestStop()
             pinnedExecutor.shutdown()
@@ -53,6 +57,13 @@ struct CastThroughput: BenchCase {
                 try MonotonicClock.measure {
                     produce(ops, producers) { nanoNoStats.add(1) }
                     try nanoNoStats.flush()
+                }
+            },
+            Contender("NanoServices cast, pooled service", operations: fast, nano: true,
+                      note: "the same service on a 1-thread ServicePool: slices of at most 256 messages, no batch pacing") { ops in
+                try MonotonicClock.measure {
+                    produce(ops, producers) { nanoPooled.add(1) }
+                    try nanoPooled.flush()
                 }
             },
             Contender("DispatchQueue async", operations: medium) { ops in
@@ -100,7 +111,9 @@ struct CastThroughput: BenchCase {
             let versus = ["DispatchQueue async", "NIO execute", "naive Thread+cond"].compactMap { peer in
                 report.measurement(peer).map { "\(Format.ratio($0.nanosecondsPerOperation / noSpin.nanosecondsPerOperation)) \(peer)" }
             }
-            report.notes.append("with spin 0, nano is faster than: \(versus.joined(separator: ", ")) (targets are checked on the default options)")
+            if !versus.isEmpty {
+                report.notes.append("with spin 0, nano is faster than: \(versus.joined(separator: ", ")) (targets are checked on the default options)")
+            }
         }
         if producers == 1 {
             report.requireObservabilityCost(below: 5, comparedWith: Self.noStatistics)

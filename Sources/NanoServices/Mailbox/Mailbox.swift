@@ -259,7 +259,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         if spinning {
             nano_atomic_store_release(consumerCPU, UInt32(bitPattern: nano_current_cpu() &+ 1))
         }
-        if mayPark && takeMessages && batch.capacity > 0 {
+        if mayPark && takeMessages {
             // While a stream arrives, let the next batch build up (see BatchPacing).
             let earliest = pacing.pointee.earliestNextTake
             while nano_monotonic_ns() < earliest { nano_cpu_relax() }

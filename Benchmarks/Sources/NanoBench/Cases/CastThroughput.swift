@@ -38,34 +38,14 @@ struct CastThroughput: BenchCase {
         }
 
         let contenders = [
-            Contender("NanoServices cast", operations: fast, nano: true, minimumRepetitions: observabilityRuns,
-                      note: "default options: the service spins up to 50 µs on an empty mailbox before parking") { ops in
-                try MonotonicClock.measure {
-                    produce(ops, producers) { nano.add(1) }
-                    try nano.flush()
-                }
-            },
-            Contender("NanoServices cast, spin 0", operations: fast, nano: true,
-                      note: "`spinBeforeParking: .zero`: the service parks as soon as its mailbox is empty instead of polling it under the mailbox lock, so the producer fills large batches undisturbed") { ops in
-                try MonotonicClock.measure {
-                    produce(ops, producers) { nanoNoSpin.add(1) }
-                    try nanoNoSpin.flush()
-                }
-            },
-            Contender(Self.noStatistics, operations: fast, nano: true, minimumRepetitions: observabilityRuns,
-                      note: "`collectsStatistics: false`: no message counts, busy time or in-hand count; the cost of observability with no backend bootstrapped is the difference to the first row") { ops in
-                try MonotonicClock.measure {
-                    produce(ops, producers) { nanoNoStats.add(1) }
-                    try nanoNoStats.flush()
-                }
-            },
-            Contender("NanoServices cast, pooled service", operations: fast, nano: true,
-                      note: "the same service on a 1-thread ServicePool: slices of at most 256 messages, no batch pacing") { ops in
-                try MonotonicClock.measure {
-                    produce(ops, producers) { nanoPooled.add(1) }
-                    try nanoPooled.flush()
-                }
-            },
+            nanoCasts("NanoServices cast", fast, to: nano, minimumRepetitions: observabilityRuns,
+                      note: "default options: the service spins up to 50 µs on an empty mailbox before parking"),
+            nanoCasts("NanoServices cast, spin 0", fast, to: nanoNoSpin,
+                      note: "`spinBeforeParking: .zero`: the service parks as soon as its mailbox is empty instead of polling it under the mailbox lock, so the producer fills large batches undisturbed"),
+            nanoCasts(Self.noStatistics, fast, to: nanoNoStats, minimumRepetitions: observabilityRuns,
+                      note: "`collectsStatistics: false`: no message counts, busy time or in-hand count; the cost of observability with no backend bootstrapped is the difference to the first row"),
+            nanoCasts("NanoServices cast, pooled service", fast, to: nanoPooled,
+                      note: "the same service on a 1-thread ServicePool: slices of at most 256 messages, no batch pacing"),
             Contender("DispatchQueue async", operations: medium) { ops in
                 MonotonicClock.measure {
                     produce(ops, producers) { dispatch.add(1) }
@@ -126,6 +106,21 @@ struct CastThroughput: BenchCase {
             }
         }
         return report
+    }
+}
+
+extension CastThroughput {
+    /// A NanoServices row: `operations` casts to `service` from the producers, then a flush call
+    /// (the drain).
+    func nanoCasts(_ peer: String, _ operations: Int, to service: NanoCounter.Service, minimumRepetitions: Int = 1, note: String) -> Contender {
+        let producers = self.producers
+        return Contender(peer, operations: operations, nano: true,
+                         minimumRepetitions: minimumRepetitions, note: note) { ops in
+            try MonotonicClock.measure {
+                produce(ops, producers) { service.add(1) }
+                try service.flush()
+            }
+        }
     }
 }
 

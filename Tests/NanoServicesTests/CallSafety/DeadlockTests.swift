@@ -50,7 +50,7 @@ struct DeadlockTests {
         for relay in [a, b, c] { try relay.connect(to: nil) }
     }
 
-    @Test("joining a service that is blocked calling the joiner fails with `deadlock` instead of hanging", .timeLimit(.minutes(2)))
+    @Test("joining a service that is blocked calling the joiner fails with `deadlock` instead of hanging", .timeLimit(.minutes(15)))
     func joinCycle() async throws {
         let joiner = try Joiner.Service(options: .init(name: "joiner"))
         let caller = try Caller.Service(target: joiner, options: .init(name: "caller"))
@@ -78,7 +78,7 @@ struct DeadlockTests {
         try await joiner.stop()
     }
 
-    @Test("a service casting to itself into its own full `.block` mailbox does not hang: accepted over capacity", .timeLimit(.minutes(2)))
+    @Test("a service casting to itself into its own full `.block` mailbox does not hang: accepted over capacity", .timeLimit(.minutes(15)))
     func castToSelfWhenFull() async throws {
         let service = try RoomTaker.Service(options: .init(mailbox: .bounded(capacity: 2, whenFull: .block)))
         try await service.remember(service)
@@ -88,7 +88,7 @@ struct DeadlockTests {
         try await service.stop()
     }
 
-    @Test("waiting for room in a service that is blocked on the waiter does not hang", .timeLimit(.minutes(2)))
+    @Test("waiting for room in a service that is blocked on the waiter does not hang", .timeLimit(.minutes(15)))
     func roomWaitCycle() async throws {
         let a = try RoomTaker.Service()
         let b = try RoomTaker.Service(options: .init(mailbox: .bounded(capacity: 1, whenFull: .block)))

@@ -50,7 +50,7 @@ struct ServicePoolTests {
         #expect(services.allSatisfy { $0.snapshot().state == .stopped })
     }
 
-    @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire", .timeLimit(.minutes(2)))
+    @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire", .timeLimit(.minutes(15)))
     func blockingChainCompensates() async throws {
         let pool = ServicePool(name: "pt-chain", threads: 1)
         let options = ServiceOptions(placement: .pool(pool), callTimeout: .seconds(60))
@@ -68,7 +68,7 @@ struct ServicePoolTests {
         try await c.stop()
     }
 
-    @Test("a cycle of blocking calls between pooled services fails fast with deadlock", .timeLimit(.minutes(2)))
+    @Test("a cycle of blocking calls between pooled services fails fast with deadlock", .timeLimit(.minutes(15)))
     func deadlockOnPool() async throws {
         let pool = ServicePool(name: "pt-cycle", threads: 1)
         let a = try Relay.Service(label: "A", options: .init(name: "pA", placement: .pool(pool), callTimeout: .seconds(60)))
@@ -175,7 +175,7 @@ struct ServicePoolTests {
         try await blocker.stop()
     }
 
-    @Test("waiting for room in a full mailbox, or in join, lends the pool thread too", .timeLimit(.minutes(2)))
+    @Test("waiting for room in a full mailbox, or in join, lends the pool thread too", .timeLimit(.minutes(15)))
     func otherBlockingWaitsCompensate() async throws {
         let pool = ServicePool(name: "pt-room", threads: 1)
         let counters = SinkCounters()
@@ -222,7 +222,7 @@ struct ServicePoolTests {
 
 @Suite("Service pools: shutdown")
 struct ServicePoolShutdownTests {
-    @Test("shutdown drains and stops every service, ends the threads, and refuses new services", .timeLimit(.minutes(2)))
+    @Test("shutdown drains and stops every service, ends the threads, and refuses new services", .timeLimit(.minutes(15)))
     func shutdownEndsEverything() async throws {
         let pool = ServicePool(name: "pt-down", threads: 2)
         let counters = (0..<50).map { _ in try? Counter.Service(start: 0, options: .init(placement: .pool(pool))) }.compactMap { $0 }
@@ -246,7 +246,7 @@ struct ServicePoolShutdownTests {
         try await runOnNewThread { try pool.shutdown() }  // again (the blocking form): returns at once
     }
 
-    @Test("shutdown of an unused pool returns at once; from its own service it throws deadlock", .timeLimit(.minutes(2)))
+    @Test("shutdown of an unused pool returns at once; from its own service it throws deadlock", .timeLimit(.minutes(15)))
     func shutdownEdgeCases() async throws {
         try await runOnNewThread { try ServicePool(name: "pt-unused").shutdown() }
 

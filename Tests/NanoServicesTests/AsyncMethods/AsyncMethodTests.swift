@@ -45,8 +45,8 @@ struct AsyncMethodTests {
     @Test("@Reentrant methods do interleave while suspended")
     func reentrantInterleaves() async throws {
         // The limit only turns a hang (no interleaving) into a failure; it is generous because
-        // a sanitized, loaded test run can starve this task for many seconds.
-        let ledger = try Ledger2.Service(options: .init(callTimeout: .seconds(120)))
+        // a sanitized, loaded test run can starve this task for minutes (206 s once).
+        let ledger = try Ledger2.Service(options: .init(callTimeout: .seconds(900)))
         let gate = AsyncGate()
         async let waited = ledger.waitReentrantly(for: gate)
         while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }

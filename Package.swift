@@ -54,6 +54,13 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // The README's quick start in a target whose default isolation is the main actor (the
+        // default of new app targets in Xcode): generated code must compile there too.
+        .testTarget(
+            name: "DefaultIsolationTests",
+            dependencies: ["NanoServices"],
+            swiftSettings: [.defaultIsolation(MainActor.self)]
+        ),
         .testTarget(
             name: "NanoServicesMacrosTests",
             dependencies: [

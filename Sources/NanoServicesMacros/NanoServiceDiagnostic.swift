@@ -47,6 +47,14 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
     case markerOnNonMethod(marker: String)
     /// A public method the macro cannot forward, with the reason.
     case cannotForward(methodName: String, reason: String)
+    /// A global actor attribute (`@MainActor`) on a forwarded method or initializer.
+    case globalActorMethod(methodName: String, actorName: String)
+    /// A global actor attribute on the service type itself.
+    case globalActorType(typeName: String, actorName: String)
+    /// A public computed property, which the handle does not forward.
+    case propertyNotForwarded(propertyName: String, typeDescription: String)
+    /// A public subscript, which the handle does not forward.
+    case subscriptNotForwarded
 
     var message: String {
         switch self {
@@ -88,6 +96,14 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
             "'@\(marker)' can only be applied to a method"
         case .cannotForward(let methodName, let reason):
             "cannot forward '\(methodName)': \(reason)"
+        case .globalActorMethod(let methodName, let actorName):
+            "cannot forward '\(methodName)': '@\(actorName)' would isolate it to that actor, but it runs on the service's thread; remove it (the handle can be used from any actor)"
+        case .globalActorType(let typeName, let actorName):
+            "'@NanoService' type '\(typeName)' cannot be '@\(actorName)': its instance lives on the service's own thread; make it 'nonisolated'"
+        case .propertyNotForwarded(let propertyName, let typeDescription):
+            "public property '\(propertyName)' is not forwarded: the handle forwards methods only; make it a method, 'func \(propertyName)() -> \(typeDescription)', or make it internal"
+        case .subscriptNotForwarded:
+            "public subscript is not forwarded: the handle forwards methods only; make it a method, or make it internal"
         }
     }
 
@@ -112,6 +128,10 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
         case .markerOutsideService: "marker-outside-service"
         case .markerOnNonMethod: "marker-on-non-method"
         case .cannotForward: "cannot-forward"
+        case .globalActorMethod: "global-actor-method"
+        case .globalActorType: "global-actor-type"
+        case .propertyNotForwarded: "property-not-forwarded"
+        case .subscriptNotForwarded: "subscript-not-forwarded"
         }
     }
 
@@ -121,7 +141,8 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
 
     var severity: DiagnosticSeverity {
         switch self {
-        case .redundantCall, .redundantCast, .markerWithoutEffect, .markerOutsideService, .reentrantWithoutAsync:
+        case .redundantCall, .redundantCast, .markerWithoutEffect, .markerOutsideService, .reentrantWithoutAsync,
+            .propertyNotForwarded, .subscriptNotForwarded:
             .warning
         default:
             .error
@@ -137,12 +158,15 @@ enum NanoServiceFixIt: FixItMessage, Equatable {
     case replaceOpenWithPublicFinal
     /// Remove an attribute such as `@Call`.
     case removeAttribute(name: String)
+    /// Replace a global actor attribute on the type with `nonisolated`.
+    case replaceWithNonisolated(name: String)
 
     var message: String {
         switch self {
         case .addFinal: "add 'final'"
         case .replaceOpenWithPublicFinal: "replace 'open' with 'public final'"
         case .removeAttribute(let name): "remove '@\(name)'"
+        case .replaceWithNonisolated(let name): "replace '@\(name)' with 'nonisolated'"
         }
     }
 
@@ -151,6 +175,7 @@ enum NanoServiceFixIt: FixItMessage, Equatable {
         case .addFinal: MessageID(domain: "NanoServices", id: "add-final")
         case .replaceOpenWithPublicFinal: MessageID(domain: "NanoServices", id: "replace-open-with-public-final")
         case .removeAttribute: MessageID(domain: "NanoServices", id: "remove-attribute")
+        case .replaceWithNonisolated: MessageID(domain: "NanoServices", id: "replace-with-nonisolated")
         }
     }
 }

@@ -13,7 +13,9 @@ struct ServiceHandleGenerator {
             "at a time. Casts return at once; calls wait for the result (the synchronous overload blocks",
             "the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.",
         ])
-        writer.block("\(access)struct Service: NanoServices.ServiceHandle {") { body in
+        // `nonisolated`: the handle is used from any thread, also in a module whose default
+        // isolation is `MainActor`.
+        writer.block("\(access)nonisolated struct Service: NanoServices.ServiceHandle {") { body in
             body.line("\(access)typealias _Message = _$Message")
             body.line()
             body.documentation(["The runtime object behind the handle. Implementation detail of `@NanoService`."])
@@ -25,11 +27,21 @@ struct ServiceHandleGenerator {
             }
             for initializer in model.initializers {
                 body.line()
-                writeSpawningInitializer(initializer, into: &body)
+                body.conditional(initializer.conditions) { writeSpawningInitializer(initializer, into: &$0) }
+            }
+            for rejected in model.rejectedInitializers {
+                body.line()
+                body.conditional(rejected.conditions) { UnavailableMemberWriter(model: model).write(rejected, into: &$0) }
             }
             for method in model.methods {
                 body.line()
-                writeMethod(method, into: &body)
+                body.conditional(method.conditions) { conditional in
+                    if method.availability.isUnavailable {
+                        UnavailableMemberWriter(model: model).write(method, into: &conditional)
+                    } else {
+                        writeMethod(method, into: &conditional)
+                    }
+                }
             }
             writeSendableChecks(into: &body)
         }
@@ -59,6 +71,7 @@ struct ServiceHandleGenerator {
                 "- Throws: `ServiceError` when \(serviceErrorCauses.joined(separator: " or "))\(ownError).",
             ]
         )
+        initializer.availability.attributes.forEach { writer.line($0) }
         writer.block("\(initializer.accessLevel.sourcePrefix)init(\(parameters.joined(separator: ", "))) throws {") { body in
             body.block(
                 "self._$runtime = try NanoServices._ServiceRuntime(typeName: \"\(model.typeName)\", options: \(optionsName), initializerThrows: \(mayFail)) {"
@@ -75,9 +88,14 @@ struct ServiceHandleGenerator {
         }
     }
 
-    private func writeMethod(_ method: ServiceMethod, into writer: inout SourceWriter) {
+    /// The handle's signature of a forwarded method: `public func add(_ n: Int)`.
+    static func signature(of method: ServiceMethod) -> String {
         let parameters = method.parameters.map { $0.declaration(movesSentValue: true) }.joined(separator: ", ")
-        let signature = "\(method.accessLevel.sourcePrefix)func \(method.name)(\(parameters))"
+        return "\(method.accessLevel.sourcePrefix)func \(method.name)(\(parameters))"
+    }
+
+    private func writeMethod(_ method: ServiceMethod, into writer: inout SourceWriter) {
+        let signature = Self.signature(of: method)
         // The reply slot is a local; it must not shadow a parameter named `reply`.
         let replyName = method.parameters.contains { $0.name == "reply" } ? "_$reply" : "reply"
         let messageArguments = method.parameters.map(\.messageArgument) + (method.kind == .call ? [replyName] : [])
@@ -91,6 +109,7 @@ struct ServiceHandleGenerator {
                     "Cast: enqueues `\(method.displayName)` for the service's thread and returns at once."
                 ]
             )
+            method.availability.attributes.forEach { writer.line($0) }
             writer.block("\(signature) {") { $0.line("_$runtime._cast(\(message))") }
         case .call:
             let result = method.resultType.map { " -> \(method.resultIsSending ? "sending " : "")\($0)" } ?? ""
@@ -109,6 +128,7 @@ struct ServiceHandleGenerator {
                         throwsDocumentation,
                     ]
                 )
+                method.availability.attributes.forEach { writer.line($0) }
                 if method.hasDiscardableResult { writer.line("@discardableResult") }
                 writer.block("\(signature)\(isAsync ? " async" : "") throws\(result) {") { body in
                     body.line("let \(replyName) = NanoServices._Reply<\(method.resultType ?? "Void")>()")
@@ -118,32 +138,38 @@ struct ServiceHandleGenerator {
         }
     }
 
-    /// One `_requireSendableOrSending` per value that crosses threads without `sending`.
+    /// One `_requireSendableOrSending` per value that crosses threads without `sending`, under
+    /// the `#if` conditions of its method or initializer.
     private func writeSendableChecks(into writer: inout SourceWriter) {
-        var checks: [String] = []
-        func require(_ metatypeBase: String, _ what: String) {
-            checks.append("NanoServices._requireSendableOrSending(\(metatypeBase).self, \"\(what)\")")
+        func require(_ metatypeBase: String, _ what: String) -> String {
+            "NanoServices._requireSendableOrSending(\(metatypeBase).self, \"\(what)\")"
         }
+        var checks: [(conditions: [String], lines: [String])] = []
         for initializer in model.initializers {
-            for parameter in initializer.parameters where !parameter.isSending {
-                require(parameter.metatypeBase, "\(initializer.displayName) \(parameter.descriptionForCheck)")
+            let lines = initializer.parameters.filter { !$0.isSending }.map {
+                require($0.metatypeBase, "\(initializer.displayName) \($0.descriptionForCheck)")
             }
+            checks.append((initializer.conditions, lines))
         }
-        for method in model.methods {
-            for parameter in method.parameters where !parameter.isSending {
-                require(parameter.metatypeBase, "\(method.displayName) \(parameter.descriptionForCheck)")
+        for method in model.messageMethods {
+            var lines = method.parameters.filter { !$0.isSending }.map {
+                require($0.metatypeBase, "\(method.displayName) \($0.descriptionForCheck)")
             }
             if let result = method.resultMetatypeBase, !method.resultIsSending {
-                require(result, "\(method.displayName) result")
+                lines.append(require(result, "\(method.displayName) result"))
             }
+            checks.append((method.conditions, lines))
         }
+        checks.removeAll { $0.lines.isEmpty }
         guard !checks.isEmpty else { return }
         writer.line()
         writer.documentation([
             "Compile-time check: values that cross to the service's thread without `sending` are `Sendable`."
         ])
         writer.block("private static func _$requireSendable() {") { body in
-            checks.forEach { body.line($0) }
+            for check in checks {
+                body.conditional(check.conditions) { conditional in check.lines.forEach { conditional.line($0) } }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ let handleMemberNames: Set<String> = [
 extension ServiceModelParser {
     /// Reads one method. Returns `nil` when it is not forwarded, either by design (not
     /// public, static) or because of an error, which is then diagnosed.
-    mutating func parseMethod(_ function: FunctionDeclSyntax) -> ServiceMethod? {
+    mutating func parseMethod(_ function: FunctionDeclSyntax, conditions: [String]) -> ServiceMethod? {
         let name = function.name.bareName
         let markers = Markers(function.attributes)
         let access = AccessLevel(modifiers: function.modifiers)
@@ -33,6 +33,9 @@ extension ServiceModelParser {
         }
         if let generics = function.genericParameterClause {
             diagnose(generics, .genericMethod(methodName: name))
+            isForwardable = false
+        }
+        if !diagnoseGlobalActors(function.attributes, ownerName: name) {
             isForwardable = false
         }
         let effects = function.signature.effectSpecifiers
@@ -88,19 +91,34 @@ extension ServiceModelParser {
             resultIsSending: result?.isSending ?? false,
             accessLevel: min(access, typeAccessLevel),
             hasDiscardableResult: !function.attributes.attributes(named: "discardableResult").isEmpty,
-            documentation: function.documentationLines
+            documentation: function.documentationLines,
+            availability: Availability(function.attributes),
+            conditions: conditions
         )
     }
 
-    /// Reads one initializer. Returns `nil` when it is private (not forwarded) or has an error.
-    mutating func parseInitializer(_ initializer: InitializerDeclSyntax) -> ServiceInitializer? {
+    /// What became of an initializer.
+    enum InitializerOutcome {
+        /// Private: not forwarded, by design.
+        case notForwarded
+        case forwarded(ServiceInitializer)
+        /// Diagnosed: the handle declares it unavailable.
+        case rejected(RejectedInitializer)
+    }
+
+    /// Reads one initializer: forwarded, not forwarded (private), or rejected with a
+    /// diagnostic.
+    mutating func parseInitializer(_ initializer: InitializerDeclSyntax, conditions: [String]) -> InitializerOutcome {
         let access = AccessLevel(modifiers: initializer.modifiers)
-        guard access >= .internal else { return nil }
+        guard access >= .internal else { return .notForwarded }
         let name = Self.displayName("init", initializer.signature.parameterClause)
 
         var isForwardable = true
         if let generics = initializer.genericParameterClause {
             diagnose(generics, .genericMethod(methodName: name))
+            isForwardable = false
+        }
+        if !diagnoseGlobalActors(initializer.attributes, ownerName: name) {
             isForwardable = false
         }
         let effects = initializer.signature.effectSpecifiers
@@ -118,16 +136,52 @@ extension ServiceModelParser {
         }
         guard let parameters = parseParameters(initializer.signature.parameterClause, ownerName: name),
             isForwardable
-        else { return nil }
+        else {
+            let selfReplacer = SelfReplacer(typeName: typeName)
+            return .rejected(
+                RejectedInitializer(
+                    displayName: name,
+                    genericParameters: initializer.genericParameterClause.map { selfReplacer.rewrite($0).trimmedDescription } ?? "",
+                    parameters: initializer.signature.parameterClause.parameters.map {
+                        selfReplacer.rewrite($0.with(\.trailingComma, nil)).trimmedDescription
+                    },
+                    whereClause: initializer.genericWhereClause.map { " \(selfReplacer.rewrite($0).trimmedDescription)" } ?? "",
+                    accessLevel: min(access, typeAccessLevel),
+                    conditions: conditions
+                )
+            )
+        }
 
-        return ServiceInitializer(
-            displayName: name,
-            parameters: parameters,
-            isThrowing: throwsSpecifier != nil,
-            isFailable: initializer.optionalMark != nil,
-            accessLevel: min(access, typeAccessLevel),
-            documentation: initializer.documentationLines
+        return .forwarded(
+            ServiceInitializer(
+                displayName: name,
+                parameters: parameters,
+                isThrowing: throwsSpecifier != nil,
+                isFailable: initializer.optionalMark != nil,
+                accessLevel: min(access, typeAccessLevel),
+                documentation: initializer.documentationLines,
+                availability: Availability(initializer.attributes),
+                conditions: conditions
+            )
         )
+    }
+
+    /// Diagnoses a global actor attribute (`@MainActor`, or a custom attribute whose name
+    /// ends in `Actor`, the naming convention of global actors; the macro cannot see
+    /// declarations elsewhere) on a forwarded method or initializer: it would isolate code
+    /// that runs on the service's thread. Returns `false` when there was one.
+    private mutating func diagnoseGlobalActors(_ attributes: AttributeListSyntax, ownerName: String) -> Bool {
+        var isForwardable = true
+        for attribute in attributes.globalActorAttributes {
+            let attributeName = attribute.baseName ?? "MainActor"
+            diagnose(
+                attribute,
+                .globalActorMethod(methodName: ownerName, actorName: attributeName),
+                fixIts: [NanoServiceFixIts.remove(attribute, named: attributeName)]
+            )
+            isForwardable = false
+        }
+        return isForwardable
     }
 
     /// Checks the `@Call`/`@Cast` markers and decides the method's kind; `nil` on an error.

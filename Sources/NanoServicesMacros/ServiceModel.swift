@@ -11,12 +11,21 @@ struct ServiceModel {
     let initializers: [ServiceInitializer]
     /// The methods the handle forwards, in declaration order.
     let methods: [ServiceMethod]
+    /// Initializers the macro rejected (with a diagnostic): the handle declares each as an
+    /// unavailable spawning initializer, so that a use says why instead of suggesting
+    /// `init(_$runtime:)`.
+    let rejectedInitializers: [RejectedInitializer]
+
+    /// The forwarded methods that messages carry (an `unavailable` method is not one).
+    var messageMethods: [ServiceMethod] {
+        methods.filter { !$0.availability.isUnavailable }
+    }
 
     /// Whether a forwarded method or initializer takes a `sending` parameter, or a method is
     /// `async` (its instance and arguments go to a task): the generated code then hands values
     /// over with `_$Message._$moved`.
     var movesSentValues: Bool {
-        methods.contains { $0.isAsync || $0.parameters.contains(where: \.isSending) }
+        messageMethods.contains { $0.isAsync || $0.parameters.contains(where: \.isSending) }
             || initializers.contains { $0.parameters.contains(where: \.isSending) }
     }
 }
@@ -140,8 +149,12 @@ struct ServiceMethod {
     let accessLevel: AccessLevel
     /// `true` when the method is marked `@discardableResult`.
     let hasDiscardableResult: Bool
-    /// The method's own `///` documentation lines, without the slashes.
+    /// The method's own documentation lines (`///` or `/** */`), without the delimiters.
     let documentation: [String]
+    /// The method's `@available` attributes, copied to the handle.
+    let availability: Availability
+    /// The `#if` conditions the method is declared under, outermost first (empty when none).
+    let conditions: [String]
 }
 
 /// An initializer of the service type, forwarded as a spawning initializer of the handle.
@@ -154,6 +167,41 @@ struct ServiceInitializer {
     let isFailable: Bool
     /// The access level of the handle's initializer.
     let accessLevel: AccessLevel
-    /// The initializer's own `///` documentation lines, without the slashes.
+    /// The initializer's own documentation lines (`///` or `/** */`), without the delimiters.
     let documentation: [String]
+    /// The initializer's `@available` attributes, copied to the spawning initializer.
+    let availability: Availability
+    /// The `#if` conditions the initializer is declared under, outermost first.
+    let conditions: [String]
+}
+
+/// An initializer the macro cannot forward (diagnosed at its declaration).
+struct RejectedInitializer {
+    /// The full Swift name, `init(start:)`.
+    let displayName: String
+    /// The generic parameter clause as written, or empty.
+    let genericParameters: String
+    /// The parameters as written (`Self` replaced), one per entry.
+    let parameters: [String]
+    /// The generic `where` clause as written, or empty.
+    let whereClause: String
+    /// The access level of the handle's initializer.
+    let accessLevel: AccessLevel
+    /// The `#if` conditions the initializer is declared under, outermost first.
+    let conditions: [String]
+}
+
+/// The `@available` attributes of a method or initializer.
+struct Availability {
+    /// The attributes as written, one per entry, except `noasync` ones (the handle has its
+    /// own `async` overloads).
+    let attributes: [String]
+    /// `true` when an attribute makes the declaration unavailable everywhere
+    /// (`@available(*, unavailable)`).
+    let isUnavailable: Bool
+    /// `true` when an attribute deprecates the declaration: generated code that calls it is
+    /// then itself marked deprecated, so that it does not warn.
+    let isDeprecated: Bool
+
+    static let none = Availability(attributes: [], isUnavailable: false, isDeprecated: false)
 }

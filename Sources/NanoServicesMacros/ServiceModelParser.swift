@@ -18,35 +18,23 @@ struct ServiceModelParser {
     private(set) var isStructTarget = false
 
     /// Returns the model, or `nil` when the declaration cannot be a service at all (an actor,
-    /// an enum, a protocol, an extension).
+    /// an enum, a protocol, an extension, a type isolated to a global actor).
     mutating func parse(_ declaration: some DeclGroupSyntax) -> ServiceModel? {
         guard readKind(of: declaration) else { return nil }
         typeAccessLevel = AccessLevel(modifiers: declaration.modifiers).forGeneratedMembers
 
-        var methods: [ServiceMethod] = []
-        var initializers: [ServiceInitializer] = []
-        var declaresInitializer = false
-        for member in declaration.memberBlock.members {
-            if let function = member.decl.as(FunctionDeclSyntax.self) {
-                if let method = parseMethod(function) {
-                    methods.append(method)
-                }
-            } else if let initializer = member.decl.as(InitializerDeclSyntax.self) {
-                declaresInitializer = true
-                if let forwarded = parseInitializer(initializer) {
-                    initializers.append(forwarded)
-                }
-            }
+        var members = ServiceMembers()
+        collect(declaration.memberBlock.members, conditions: [], into: &members)
+        if !members.declaresInitializer, let implicit = implicitInitializer(of: declaration) {
+            members.initializers.append(implicit)
         }
-        if !declaresInitializer, let implicit = implicitInitializer(of: declaration) {
-            initializers.append(implicit)
-        }
-        Self.assignCaseNames(&methods)
+        Self.assignCaseNames(&members.methods)
         return ServiceModel(
             typeName: typeName,
             accessLevel: typeAccessLevel,
-            initializers: initializers,
-            methods: methods
+            initializers: members.initializers,
+            methods: members.methods,
+            rejectedInitializers: members.rejectedInitializers
         )
     }
 
@@ -71,12 +59,12 @@ struct ServiceModelParser {
                     fixIts: [NanoServiceFixIts.makeFinal(classDeclaration)]
                 )
             }
-            return true
+            return !diagnoseGlobalActor(on: classDeclaration.attributes, typeName: classDeclaration.name.bareName)
         }
         if let structDeclaration = declaration.as(StructDeclSyntax.self) {
             typeName = structDeclaration.name.text
             isStructTarget = true
-            return true
+            return !diagnoseGlobalActor(on: structDeclaration.attributes, typeName: structDeclaration.name.bareName)
         }
         if let actorDeclaration = declaration.as(ActorDeclSyntax.self) {
             diagnose(actorDeclaration.actorKeyword, .actorType(typeName: actorDeclaration.name.bareName))
@@ -99,6 +87,20 @@ struct ServiceModelParser {
         return false
     }
 
+    /// Diagnoses `@MainActor` (or another global actor, by the `...Actor` naming convention)
+    /// on the service type: its instance lives on its own thread, so it cannot be isolated to
+    /// an actor. The fix-it makes the type `nonisolated`. Returns `true` when there was one:
+    /// nothing is generated then, so that this is the only diagnostic.
+    private mutating func diagnoseGlobalActor(on attributes: AttributeListSyntax, typeName: String) -> Bool {
+        guard let attribute = attributes.globalActorAttribute, let attributeName = attribute.baseName else { return false }
+        diagnose(
+            attribute,
+            .globalActorType(typeName: typeName, actorName: attributeName),
+            fixIts: [NanoServiceFixIts.replaceWithNonisolated(attribute, named: attributeName)]
+        )
+        return true
+    }
+
     /// The spawning initializer for a type that declares no initializer: `init()`.
     ///
     /// A struct whose stored properties lack default values has only a memberwise
@@ -116,7 +118,9 @@ struct ServiceModelParser {
             isThrowing: false,
             isFailable: false,
             accessLevel: min(.internal, typeAccessLevel),
-            documentation: []
+            documentation: [],
+            availability: .none,
+            conditions: []
         )
     }
 

@@ -45,4 +45,14 @@ struct SourceWriter {
         body(&self)
         depth -= 1
     }
+
+    /// Writes `body` inside `#if` ... `#endif` when `conditions` (the `#if` conditions a
+    /// member of the service type is declared under) are not empty, so that the generated
+    /// code exists exactly when the member does.
+    mutating func conditional(_ conditions: [String], _ body: (inout SourceWriter) -> Void) {
+        guard !conditions.isEmpty else { return body(&self) }
+        line("#if \(conditions.count == 1 ? conditions[0] : conditions.map { $0.contains(" ") ? "(\($0))" : $0 }.joined(separator: " && "))")
+        body(&self)
+        line("#endif")
+    }
 }

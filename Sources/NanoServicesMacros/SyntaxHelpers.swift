@@ -46,6 +46,23 @@ extension AttributeListSyntax {
     }
 }
 
+extension AttributeListSyntax {
+    /// The global actor attributes: `@MainActor`, or a custom attribute without arguments
+    /// whose name ends in `Actor`, the naming convention of global actors (a macro cannot see
+    /// what an attribute declared elsewhere is).
+    var globalActorAttributes: [AttributeSyntax] {
+        compactMap { $0.as(AttributeSyntax.self) }.filter { attribute in
+            guard let name = attribute.baseName else { return false }
+            return name.hasSuffix("Actor") && attribute.arguments == nil
+        }
+    }
+
+    /// The first global actor attribute, if any.
+    var globalActorAttribute: AttributeSyntax? {
+        globalActorAttributes.first
+    }
+}
+
 extension DeclModifierListSyntax {
     /// Whether one of the modifiers is `keyword`.
     func contains(_ keyword: Keyword) -> Bool {
@@ -54,15 +71,48 @@ extension DeclModifierListSyntax {
 }
 
 extension SyntaxProtocol {
-    /// The `///` documentation lines in front of the declaration, without the slashes and
-    /// the one space after them.
+    /// The documentation in front of the declaration, line by line: `///` lines without the
+    /// slashes and the one space after them, and `/** */` blocks without their delimiters and
+    /// the ` * ` a continuation line may start with.
     var documentationLines: [String] {
-        leadingTrivia.compactMap { piece -> String? in
-            guard case .docLineComment(let text) = piece else { return nil }
-            var line = text.dropFirst(3)
-            if line.first == " " { line = line.dropFirst() }
-            return String(line)
+        leadingTrivia.flatMap { piece -> [String] in
+            switch piece {
+            case .docLineComment(let text):
+                var line = text.dropFirst(3)
+                if line.first == " " { line = line.dropFirst() }
+                return [String(line)]
+            case .docBlockComment(let text):
+                return Self.blockDocumentationLines(text)
+            default:
+                return []
+            }
         }
+    }
+
+    /// The lines of a `/** ... */` comment: without the delimiters, without the leading
+    /// whitespace the lines share (or up to and including a leading `* `), and without empty
+    /// first and last lines.
+    private static func blockDocumentationLines(_ text: String) -> [String] {
+        var body = Substring(text).dropFirst(3)
+        if body.hasSuffix("*/") { body = body.dropLast(2) }
+        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let continuation = lines.dropFirst().filter { !$0.allSatisfy(\.isWhitespace) }
+        if !continuation.isEmpty, continuation.allSatisfy({ $0.drop(while: \.isWhitespace).hasPrefix("*") }) {
+            lines = [lines[0]] + lines.dropFirst().map { line in
+                var rest = line.drop(while: \.isWhitespace)
+                rest = rest.dropFirst()  // the `*`
+                if rest.first == " " { rest = rest.dropFirst() }
+                return String(rest)
+            }
+        } else {
+            let indentation = continuation.map { $0.prefix(while: \.isWhitespace).count }.min() ?? 0
+            lines = [lines[0]] + lines.dropFirst().map { String($0.dropFirst(indentation)) }
+        }
+        lines[0] = String(lines[0].drop(while: \.isWhitespace))
+        lines = lines.map { String($0.reversed().drop(while: \.isWhitespace).reversed()) }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
     }
 }
 
@@ -90,6 +140,21 @@ enum NanoServiceFixIts {
         )
     }
 
+    /// Replaces a global actor attribute with the `nonisolated` modifier.
+    static func replaceWithNonisolated(_ attribute: AttributeSyntax, named name: String) -> FixIt {
+        let nonisolated = TokenSyntax(
+            .keyword(.nonisolated),
+            leadingTrivia: attribute.leadingTrivia,
+            trailingTrivia: attribute.trailingTrivia,
+            presence: .present
+        )
+        return FixIt.replace(
+            message: NanoServiceFixIt.replaceWithNonisolated(name: name),
+            oldNode: attribute,
+            newNode: nonisolated
+        )
+    }
+
     /// Makes a class `final`: inserts `final` before `class`, or turns `open` into
     /// `public final` (an open class cannot be final).
     static func makeFinal(_ declaration: ClassDeclSyntax) -> FixIt {
@@ -107,5 +172,22 @@ enum NanoServiceFixIts {
             DeclModifierSyntax(name: .keyword(.class, trailingTrivia: classKeyword.trailingTrivia)),
         ])
         return FixIt.replace(message: NanoServiceFixIt.addFinal, oldNode: classKeyword, newNode: finalClass)
+    }
+}
+
+extension Availability {
+    /// Reads the `@available` attributes of a declaration.
+    init(_ attributes: AttributeListSyntax) {
+        var copied: [String] = []
+        var isUnavailable = false
+        var isDeprecated = false
+        for attribute in attributes.attributes(named: "available") {
+            let words = attribute.arguments?.tokens(viewMode: .sourceAccurate).map(\.text) ?? []
+            if words.contains("noasync") { continue }
+            copied.append(attribute.trimmedDescription)
+            if words.first == "*" && words.contains("unavailable") { isUnavailable = true }
+            if words.contains("deprecated") { isDeprecated = true }
+        }
+        self.init(attributes: copied, isUnavailable: isUnavailable, isDeprecated: isDeprecated)
     }
 }

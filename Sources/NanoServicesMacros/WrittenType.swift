@@ -7,10 +7,15 @@ struct WrittenType {
     /// The type with `Self` replaced by the service type's name.
     let type: TypeSyntax
 
+    /// The type as it appears in the source file: diagnostics point at its nodes, which have
+    /// a location (the rewritten `type` is a detached copy, without one).
+    private let sourceType: TypeSyntax
+
     /// Reads `type`, replacing `Self` (which would mean the handle or the enum in generated
     /// code) by `typeName`.
     init(_ type: TypeSyntax, typeName: String) {
         self.type = SelfReplacer(typeName: typeName).rewrite(type).cast(TypeSyntax.self)
+        self.sourceType = type
     }
 
     private var attributed: AttributedTypeSyntax? {
@@ -38,20 +43,23 @@ struct WrittenType {
         hasSpecifier(.inout)
     }
 
-    /// The `isolated` specifier, if any.
+    /// The `isolated` specifier, if any, in the source file (for diagnostics).
     var isolatedSpecifier: TokenSyntax? {
-        specifier(.isolated)
+        sourceType.as(AttributedTypeSyntax.self)?.specifiers.lazy
+            .compactMap { $0.as(SimpleTypeSpecifierSyntax.self)?.specifier }
+            .first { $0.tokenKind == .keyword(.isolated) }
     }
 
-    /// The `@autoclosure` attribute, if any.
+    /// The `@autoclosure` attribute, if any, in the source file (for diagnostics).
     var autoclosureAttribute: AttributeSyntax? {
-        attributed?.attributes.lazy.compactMap { $0.as(AttributeSyntax.self) }
+        sourceType.as(AttributedTypeSyntax.self)?.attributes.lazy.compactMap { $0.as(AttributeSyntax.self) }
             .first { $0.baseName == "autoclosure" }
     }
 
-    /// The first opaque `some` type anywhere inside, if any.
+    /// The first opaque `some` type anywhere inside, if any, in the source file (for
+    /// diagnostics).
     var opaqueType: SomeOrAnyTypeSyntax? {
-        OpaqueTypeFinder.first(in: type)
+        OpaqueTypeFinder.first(in: sourceType)
     }
 
     /// The type of the value alone: without ownership specifiers (`sending`, `borrowing`,

@@ -1,0 +1,45 @@
+import NanoServices
+import Testing
+
+// This target is built with `.defaultIsolation(MainActor.self)`: every declaration below
+// without an explicit isolation is `@MainActor`, as in a new Xcode app target.
+
+// The README's quick start, unchanged (its statements are the body of `quickStart()`).
+
+@NanoService
+nonisolated final class Counter {                // its own thread, not the main actor
+    private var total: Int                       // confined to the service's thread: no locks
+    init(start: Int) { total = start }
+
+    public func add(_ n: Int) { total += n }     // cast: returns at once
+    public func current() -> Int { total }       // call: the caller waits for the answer
+    func helper() {}                             // not public: not part of the interface
+}
+
+func quickStart() throws {
+    let counter = try Counter.Service(start: 5)      // spawns a thread named "Counter"; init runs there
+    counter.add(3)                                   // enqueued, FIFO per sender
+    print(try counter.current())                     // 8 — blocks this thread until the answer
+    try counter.stop()                               // graceful: drains the queue, ends the thread
+}
+
+/// The quick start compiles and runs in a module whose default isolation is `MainActor`.
+@Suite struct QuickStartTests {
+    @Test(.timeLimit(.minutes(15))) func quickStartRuns() throws {
+        try quickStart()
+    }
+
+    @Test(.timeLimit(.minutes(15))) func mainActorCodeUsesTheHandle() async throws {
+        let counter = try Counter.Service(start: 5)
+        counter.add(3)
+        #expect(try await counter.current() == 8)
+        try await counter.stop()
+    }
+
+    @Test(.timeLimit(.minutes(15))) func handleCrossesToAnotherTask() async throws {
+        let counter = try Counter.Service(start: 1)
+        let total = try await Task.detached { counter.add(1); return try await counter.current() }.value
+        #expect(total == 2)
+        try await counter.stop()
+    }
+}

@@ -1,10 +1,13 @@
+import Foundation
 import NanoServices
 import Testing
 
 // This target is built with `.defaultIsolation(MainActor.self)`: every declaration below
 // without an explicit isolation is `@MainActor`, as in a new Xcode app target.
 
-// The README's quick start, unchanged (its statements are the body of `quickStart()`).
+// The README's quick start, unchanged (its statements are the body of `quickStart()`, which is
+// `nonisolated` so that the test can run it on a thread of its own: its blocking call would
+// otherwise tie up a cooperative thread, and the runtime warns about that).
 
 @NanoService
 nonisolated final class Counter {                // its own thread, not the main actor
@@ -16,7 +19,7 @@ nonisolated final class Counter {                // its own thread, not the main
     func helper() {}                             // not public: not part of the interface
 }
 
-func quickStart() throws {
+nonisolated func quickStart() throws {
     let counter = try Counter.Service(start: 5)      // spawns a thread named "Counter"; init runs there
     counter.add(3)                                   // enqueued, FIFO per sender
     print(try counter.current())                     // 8 — blocks this thread until the answer
@@ -25,8 +28,10 @@ func quickStart() throws {
 
 /// The quick start compiles and runs in a module whose default isolation is `MainActor`.
 @Suite struct QuickStartTests {
-    @Test(.timeLimit(.minutes(15))) func quickStartRuns() throws {
-        try quickStart()
+    @Test(.timeLimit(.minutes(15))) func quickStartRuns() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { try quickStart() }) }.start()
+        }
     }
 
     @Test(.timeLimit(.minutes(15))) func mainActorCodeUsesTheHandle() async throws {

@@ -56,7 +56,8 @@ struct RejectedInitializerTests {
         let file = Parser.parse(source: source)
         let declaration = try #require(file.statements.first?.item.as(DeclSyntax.self)?.asProtocol(DeclGroupSyntax.self))
         var parser = ServiceModelParser()
-        let model = try #require(parser.parse(declaration))
+        let parsed = parser.parse(declaration)
+        let model = try #require(parsed)
         return ServiceHandleGenerator(model: model).source
     }
 

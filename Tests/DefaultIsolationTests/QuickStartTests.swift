@@ -34,6 +34,27 @@ nonisolated func quickStart() throws {
         }
     }
 
+    /// The code above is the README's quick start: every line of the README's first Swift
+    /// block is a line of this file, in the same order (the statements are indented here).
+    @Test func readmeQuickStartIsTheOneCompiledHere() throws {
+        let thisFile = URL(fileURLWithPath: #filePath)
+        let readme = thisFile.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let readmeText = try String(contentsOf: readme, encoding: .utf8)
+        let blockStart = try #require(readmeText.range(of: "```swift\n"))
+        let blockEnd = try #require(readmeText.range(of: "```", range: blockStart.upperBound..<readmeText.endIndex))
+        let quickStart = readmeText[blockStart.upperBound..<blockEnd.lowerBound]
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var remaining = try String(contentsOf: thisFile, encoding: .utf8)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }[...]
+        for line in quickStart {
+            let found = remaining.firstIndex(of: line)
+            #expect(found != nil, "README quick start line not found here, in order: \(line)")
+            guard let found else { return }
+            remaining = remaining[(found + 1)...]
+        }
+    }
+
     @Test(.timeLimit(.minutes(15))) func mainActorCodeUsesTheHandle() async throws {
         let counter = try Counter.Service(start: 5)
         counter.add(3)

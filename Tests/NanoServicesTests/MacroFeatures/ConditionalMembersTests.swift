@@ -25,6 +25,7 @@ final class ConditionalProbe {
     #if compiler(>=6.0)
     #if !NANO_SERVICES_NEVER_DEFINED
     public func doubled() -> Int { total * 2 }
+    @Call public func reset() { total = 0 }
     #endif
     #endif
 }
@@ -38,6 +39,8 @@ final class ConditionalProbe {
         probe.add(2)
         #expect(try await probe.current() == 7)
         #expect(try await probe.doubled() == 14)
+        try await probe.reset()  // a `@Call` inside `#if`: the caller waits for it
+        #expect(try await probe.current() == 0)
         try await probe.stop()
     }
 }

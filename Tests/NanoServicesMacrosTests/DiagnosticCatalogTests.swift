@@ -58,6 +58,10 @@ struct DiagnosticCatalogTests {
             .markerOutsideService(marker: "Call"),
             .markerOnNonMethod(marker: "Call"),
             .cannotForward(methodName: "f", reason: "r"),
+            .globalActorMethod(methodName: "f", actorName: "MainActor"),
+            .globalActorType(typeName: "C", actorName: "MainActor"),
+            .propertyNotForwarded(propertyName: "p", typeDescription: "Int"),
+            .subscriptNotForwarded,
         ]
         let identifiers = diagnostics.map(\.diagnosticID)
         #expect(Set(identifiers).count == diagnostics.count)
@@ -73,5 +77,14 @@ struct DiagnosticCatalogTests {
         #expect(NanoServiceDiagnostic.markerOutsideService(marker: "Call").severity == .warning)
         #expect(NanoServiceDiagnostic.nonFinalClass(typeName: "C").severity == .error)
         #expect(NanoServiceDiagnostic.callAndCast(methodName: "f").severity == .error)
+    }
+
+    /// Members that are simply not forwarded warn (the code compiles); a global actor, which
+    /// would break the generated code, is an error.
+    @Test func unforwardedMembersWarnAndGlobalActorsAreErrors() {
+        #expect(NanoServiceDiagnostic.propertyNotForwarded(propertyName: "p", typeDescription: "Int").severity == .warning)
+        #expect(NanoServiceDiagnostic.subscriptNotForwarded.severity == .warning)
+        #expect(NanoServiceDiagnostic.globalActorMethod(methodName: "f", actorName: "MainActor").severity == .error)
+        #expect(NanoServiceDiagnostic.globalActorType(typeName: "C", actorName: "MainActor").severity == .error)
     }
 }

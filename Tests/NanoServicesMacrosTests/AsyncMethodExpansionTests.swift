@@ -11,6 +11,7 @@ struct AsyncMethodExpansionTests {
             final class Fetcher {
                 public func fetch(_ id: Int) async throws -> String { "" }
                 public func refresh() async {}
+                @Cast public func prefetch() async {}
                 @Reentrant public func peek(_ rows: sending [Row]) async -> Int { 0 }
             }
             """

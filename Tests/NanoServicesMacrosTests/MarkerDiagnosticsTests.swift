@@ -122,6 +122,21 @@ struct MarkerDiagnosticsTests {
         }
     }
 
+    @Test func callOnAsyncMethodIsRedundant() {
+        assertMacro {
+            """
+            @NanoService
+            final class Store {
+                @Call public func sync() async {}
+                @Cast public func prefetch() async {}
+            }
+            """
+        } diagnostics: {
+            """
+            """
+        }
+    }
+
     @Test func callOnThrowingMethodIsRedundant() {
         assertMacro {
             """

@@ -18,8 +18,9 @@ struct ServiceInterfaceTests {
                 func drain() throws
                 func items() throws -> [String: String]
                 mutating func reset() throws -> Void
-                var name: String { get }
-                var state: ServiceState { get }
+                func join(_ user: String)
+                func stop() throws
+                var control: ServiceControl { get }
             }
             """
         } expansion: {
@@ -33,9 +34,48 @@ struct ServiceInterfaceTests {
                 func drain() throws
                 func items() throws -> [String: String]
                 mutating func reset() throws -> Void
-                var name: String { get }
-                var state: ServiceState { get }
+                func join(_ user: String)
+                func stop() throws
+                var control: ServiceControl { get }
             }
+            """
+        }
+    }
+
+    @Test func voidIsRecognisedInEverySpelling() {
+        assertMacro {
+            """
+            @ServiceInterface
+            protocol Sink {
+                func put(_ value: Int) -> Swift.Void
+                func flush() -> ()
+                func reset() -> Void
+            }
+            """
+        } expansion: {
+            """
+            protocol Sink {
+                func put(_ value: Int) -> Swift.Void
+                func flush() -> ()
+                func reset() -> Void
+            }
+            """
+        }
+    }
+
+    @Test func requirementsNamedLikeTheHandlesOwnMembersAreRejected() {
+        assertMacro {
+            """
+            @ServiceInterface
+            protocol Room {
+                func control() throws
+                func timingOut(after limit: Duration) throws -> Self
+                var control: Int { get }
+                var state: Int { get }
+            }
+            """
+        } diagnostics: {
+            """
             """
         }
     }

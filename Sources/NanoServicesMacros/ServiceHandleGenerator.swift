@@ -105,7 +105,8 @@ struct ServiceHandleGenerator {
                     Self.userDocumentation(method.documentation) + [
                         isAsync
                             ? "Call: runs `\(method.displayName)` on the service's thread; suspends until it returns, blocking no thread."
-                            : "Call: runs `\(method.displayName)` on the service's thread; blocks the calling thread until it returns. Not available from async code, where it would hold a cooperative thread: use `try await`.",
+                            : "Call: runs `\(method.displayName)` on the service's thread; blocks the calling thread until it returns.",
+                    ] + (isAsync ? [] : ["Not available from async code, where it would hold a cooperative thread: use `try await`."]) + [
                         "",
                         throwsDocumentation,
                     ]

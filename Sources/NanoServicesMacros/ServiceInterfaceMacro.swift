@@ -166,6 +166,11 @@ struct ServiceInterfaceChecker {
             {
                 continue
             }
+            if let type = HandleMembers.requirableProperties[name] {
+                let reason = "the handle's own '\(name)' is an instance property of type '\(type)'; declare it 'var \(name): \(type) { get }'"
+                diagnose(identifier, .cannotImplement(requirement: name, reason: reason))
+                continue
+            }
             diagnose(identifier, .propertyRequirement(name: name))
         }
     }

@@ -53,7 +53,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -142,7 +143,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 package struct Service: NanoServices.ServiceHandle {
                     package typealias _Message = _$Message
 
@@ -228,7 +230,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -318,7 +321,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
@@ -432,7 +436,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
@@ -535,7 +540,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
@@ -563,8 +569,10 @@ struct AccessLevelTests {
                     }
 
                     /// Call: runs `value()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     public func value() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.value(reply), reply)
@@ -651,7 +659,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -679,8 +688,10 @@ struct AccessLevelTests {
                     }
 
                     /// Call: runs `pop()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func pop() throws -> Element? {
                         let reply = NanoServices._Reply<Element?>()
                         return try _$runtime._call(.pop(reply), reply)
@@ -746,7 +757,8 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -825,7 +837,8 @@ struct AccessLevelTests {
                     ///
                     /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                     /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                    /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                    /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                    /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                     struct Service: NanoServices.ServiceHandle {
                         typealias _Message = _$Message
 

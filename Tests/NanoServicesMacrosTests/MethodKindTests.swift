@@ -51,7 +51,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -141,7 +142,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -164,8 +166,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -246,7 +250,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -269,8 +274,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `checkedReset(to:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `checkedReset(to:)` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func checkedReset(to value: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(value, reply), reply)
@@ -353,7 +360,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -376,8 +384,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `save()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func save() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
@@ -450,7 +460,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -473,8 +484,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `flush()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func flush() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
@@ -546,7 +559,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -641,7 +655,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -664,8 +679,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `parse(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `parse(_:)` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func parse(_ text: String) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.parse(text, reply), reply)
@@ -743,7 +760,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -766,8 +784,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `bump()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     @discardableResult
                     func bump() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
@@ -849,7 +869,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -964,7 +985,8 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -1000,8 +1022,10 @@ struct MethodKindTests {
                     /// The total so far.
                     ///
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)

@@ -81,7 +81,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -109,8 +110,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `make()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func make() throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.make(reply), reply)
@@ -125,8 +128,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `transform(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func transform(_ row: consuming sending Row) throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.transform(consume row, reply), reply)
@@ -208,7 +213,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -312,7 +318,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -335,8 +342,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `connect(host:port:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func connect(host: String = "localhost", port: Int = 80) throws -> Bool {
                         let reply = NanoServices._Reply<Bool>()
                         return try _$runtime._call(.connect(host, port, reply), reply)
@@ -441,7 +450,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -474,8 +484,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -490,8 +502,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `add(label:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func add(label n: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.add_3(n, reply), reply)
@@ -583,7 +597,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -685,7 +700,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -708,8 +724,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `linked(to:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func linked(to other: Node.ID = Node.defaultID) throws -> Node.ID {
                         let reply = NanoServices._Reply<Node.ID>()
                         return try _$runtime._call(.linked(other, reply), reply)
@@ -787,7 +805,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -810,8 +829,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `route(instance:context:reply:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func route(instance: Int, context: String, reply: Bool) throws -> Int {
                         let _$reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.route(instance, context, reply, _$reply), _$reply)
@@ -891,7 +912,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -914,8 +936,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `default(for:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func `default`(`for` key: String) throws -> String {
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.`default`(key, reply), reply)
@@ -1019,7 +1043,8 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -1042,8 +1067,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `stamp(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func stamp(_ buffer: consuming sending [UInt8]) throws -> sending [UInt8] {
                         let reply = NanoServices._Reply<[UInt8]>()
                         return try _$runtime._call(.stamp(consume buffer, reply), reply)
@@ -1063,8 +1090,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `peek(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
                     func peek(_ document: borrowing Document) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.peek(copy document, reply), reply)

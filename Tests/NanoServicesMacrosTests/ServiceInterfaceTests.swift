@@ -76,6 +76,21 @@ struct ServiceInterfaceTests {
             """
         } diagnostics: {
             """
+            @ServiceInterface
+            protocol Room {
+                func control() throws
+                     ┬──────
+                     ╰─ 🛑 requirement 'control' has the name of the handle's own 'control', which a service method cannot have; rename it
+                func timingOut(after limit: Duration) throws -> Self
+                     ┬────────
+                     ╰─ 🛑 requirement 'timingOut' has the name of the handle's own 'timingOut', which a service method cannot have; rename it
+                var control: Int { get }
+                    ┬──────
+                    ╰─ 🛑 requirement 'control' cannot be implemented by a service handle: the handle's own 'control' is an instance property of type 'ServiceControl'; declare it 'var control: ServiceControl { get }'
+                var state: Int { get }
+                    ┬────
+                    ╰─ 🛑 property requirement 'state' cannot be implemented by a service handle, which forwards methods only; make it a method, 'func state() throws -> ...'
+            }
             """
         }
     }
@@ -286,7 +301,8 @@ struct ProtocolConformanceTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 struct Service: NanoServices.ServiceHandle, KeyValueStore, Storage.Monitored {
                     typealias _Message = _$Message
 

@@ -154,7 +154,7 @@ struct ServiceHandleGenerator {
     /// the few cooperative threads (and can starve the pool into a hang), so the compiler
     /// points to `try await` instead (an error in Swift 6 mode, as for SwiftNIO's `wait()`).
     static let blockingAvailability =
-        "@available(*, noasync, message: \"blocks the calling thread; from async code use 'try await', which suspends instead\")"
+        "@available(*, noasync, message: \"blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)\")"
 
     /// The user's own documentation, followed by an empty line when there is any.
     private static func userDocumentation(_ lines: [String]) -> [String] {

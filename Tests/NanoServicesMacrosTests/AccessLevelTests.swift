@@ -572,7 +572,7 @@ struct AccessLevelTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func value() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.value(reply), reply)
@@ -691,7 +691,7 @@ struct AccessLevelTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func pop() throws -> Element? {
                         let reply = NanoServices._Reply<Element?>()
                         return try _$runtime._call(.pop(reply), reply)

@@ -137,7 +137,7 @@ struct AsyncMethodExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `fetch(_:)` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func fetch(_ id: Int) throws -> String {
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.fetch(id, reply), reply)
@@ -155,7 +155,7 @@ struct AsyncMethodExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func refresh() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.refresh(reply), reply)
@@ -178,7 +178,7 @@ struct AsyncMethodExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func peek(_ rows: consuming sending [Row]) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.peek(consume rows, reply), reply)
@@ -323,7 +323,7 @@ struct AsyncMethodExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func fetch() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.fetch(reply), reply)

@@ -176,7 +176,7 @@ struct CounterExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -194,7 +194,7 @@ struct CounterExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `checkedReset()` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func checkedReset() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(reply), reply)
@@ -212,7 +212,7 @@ struct CounterExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func flush() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
@@ -240,7 +240,7 @@ struct CounterExpansionTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func make() throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.make(reply), reply)

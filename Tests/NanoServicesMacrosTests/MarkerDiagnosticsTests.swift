@@ -99,7 +99,7 @@ struct MarkerDiagnosticsTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -245,7 +245,7 @@ struct MarkerDiagnosticsTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func sync() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.sync(reply), reply)
@@ -375,7 +375,7 @@ struct MarkerDiagnosticsTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func save() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
@@ -595,7 +595,7 @@ struct MarkerDiagnosticsTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)

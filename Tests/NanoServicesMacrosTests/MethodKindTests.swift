@@ -169,7 +169,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -277,7 +277,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `checkedReset(to:)` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func checkedReset(to value: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(value, reply), reply)
@@ -387,7 +387,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func save() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
@@ -487,7 +487,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func flush() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
@@ -682,7 +682,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `parse(_:)` throws, or `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func parse(_ text: String) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.parse(text, reply), reply)
@@ -787,7 +787,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     @discardableResult
                     func bump() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
@@ -1025,7 +1025,7 @@ struct MethodKindTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)

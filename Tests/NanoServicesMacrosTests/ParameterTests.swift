@@ -113,7 +113,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func make() throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.make(reply), reply)
@@ -131,7 +131,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func transform(_ row: consuming sending Row) throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.transform(consume row, reply), reply)
@@ -345,7 +345,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func connect(host: String = "localhost", port: Int = 80) throws -> Bool {
                         let reply = NanoServices._Reply<Bool>()
                         return try _$runtime._call(.connect(host, port, reply), reply)
@@ -487,7 +487,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -505,7 +505,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func add(label n: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.add_3(n, reply), reply)
@@ -727,7 +727,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func linked(to other: Node.ID = Node.defaultID) throws -> Node.ID {
                         let reply = NanoServices._Reply<Node.ID>()
                         return try _$runtime._call(.linked(other, reply), reply)
@@ -832,7 +832,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func route(instance: Int, context: String, reply: Bool) throws -> Int {
                         let _$reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.route(instance, context, reply, _$reply), _$reply)
@@ -939,7 +939,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func `default`(`for` key: String) throws -> String {
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.`default`(key, reply), reply)
@@ -1070,7 +1070,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func stamp(_ buffer: consuming sending [UInt8]) throws -> sending [UInt8] {
                         let reply = NanoServices._Reply<[UInt8]>()
                         return try _$runtime._call(.stamp(consume buffer, reply), reply)
@@ -1093,7 +1093,7 @@ struct ParameterTests {
                     /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
-                    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await', which suspends instead")
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func peek(_ document: borrowing Document) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.peek(copy document, reply), reply)

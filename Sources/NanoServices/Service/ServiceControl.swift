@@ -60,7 +60,7 @@ public struct ServiceControl: Sendable {
     ///
     /// - Throws: ``ServiceError/Code/deadlock`` when called on the service's own thread,
     ///   which can never see itself end (the stop is still requested).
-    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await control.stop()'")
+    @available(*, noasync, message: "blocks the calling thread: use 'try await control.stop()' in async code")
     public func stop(_ mode: StopMode = .graceful) throws {
         requestStop(mode)
         try join()
@@ -84,7 +84,7 @@ public struct ServiceControl: Sendable {
     ///
     /// - Throws: ``ServiceError/Code/deadlock`` on the service's own thread, or when the wait
     ///   would close a cycle of services waiting on each other.
-    @available(*, noasync, message: "blocks the calling thread; from async code use 'try await control.join()'")
+    @available(*, noasync, message: "blocks the calling thread: use 'try await control.join()' in async code")
     public func join() throws {
         let core = core
         try core.checkNotOwnThread(operation: "join")

@@ -114,13 +114,13 @@ func runDemo() throws {
     for _ in 0..<3 { for session in sessions { session.touch() } }
     let touches = try sessions.reduce(0) { $0 + (try $1.count()) }
     print("1,000 sessions on a pool of \(pool.threadCounts.alive) threads handled \(touches) casts")
-    for session in sessions { session.requestStop() }
-    for session in sessions { try session.join() }
+    for session in sessions { session.control.requestStop() }
+    for session in sessions { try session.control.join() }
 
     // Clean shutdown: each stop drains the queue, then ends the thread.
-    try checksummer.stop()
-    try ledger.stop()
-    print("stopped: checksummer is \(checksummer.state), ledger is \(ledger.state)")
+    try checksummer.control.stop()
+    try ledger.control.stop()
+    print("stopped: checksummer is \(checksummer.control.state), ledger is \(ledger.control.state)")
     do {
         _ = try ledger.summary()
     } catch let error as ServiceError {

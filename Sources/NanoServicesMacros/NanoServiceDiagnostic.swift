@@ -9,6 +9,7 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
     enum CallReason: Equatable {
         case returnsValue
         case throwsError
+        case isAsync
     }
 
     /// `@NanoService` on an actor.
@@ -82,6 +83,8 @@ enum NanoServiceDiagnostic: DiagnosticMessage, Equatable {
             "'@Call' is redundant: '\(methodName)' already returns a value, so it is a call"
         case .redundantCall(let methodName, .throwsError):
             "'@Call' is redundant: '\(methodName)' already throws, so it is a call"
+        case .redundantCall(let methodName, .isAsync):
+            "'@Call' is redundant: '\(methodName)' is 'async', so it is a call"
         case .redundantCast(let methodName):
             "'@Cast' is redundant: '\(methodName)' returns nothing and does not throw, so it is a cast"
         case .castReturnsValue(let methodName):

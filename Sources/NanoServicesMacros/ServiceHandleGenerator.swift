@@ -11,7 +11,8 @@ struct ServiceHandleGenerator {
             "",
             "Copy it and share it freely: every copy reaches the same instance, which handles one message",
             "at a time. Casts return at once; calls wait for the result (the synchronous overload blocks",
-            "the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.",
+            "the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;",
+            "`control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.",
         ])
         // `nonisolated`: the handle is used from any thread, also in a module whose default
         // isolation is `MainActor`.
@@ -124,11 +125,13 @@ struct ServiceHandleGenerator {
                         isAsync
                             ? "Call: runs `\(method.displayName)` on the service's thread; suspends until it returns, blocking no thread."
                             : "Call: runs `\(method.displayName)` on the service's thread; blocks the calling thread until it returns.",
+                    ] + (isAsync ? [] : ["Not available from async code, where it would hold a cooperative thread: use `try await`."]) + [
                         "",
                         throwsDocumentation,
                     ]
                 )
                 method.availability.attributes.forEach { writer.line($0) }
+                if !isAsync { writer.line(Self.blockingAvailability) }
                 if method.hasDiscardableResult { writer.line("@discardableResult") }
                 writer.block("\(signature)\(isAsync ? " async" : "") throws\(result) {") { body in
                     body.line("let \(replyName) = NanoServices._Reply<\(method.resultType ?? "Void")>()")
@@ -172,6 +175,12 @@ struct ServiceHandleGenerator {
             }
         }
     }
+
+    /// Keeps the blocking overload of a call out of async code: there it would hold one of
+    /// the few cooperative threads (and can starve the pool into a hang), so the compiler
+    /// points to `try await` instead (an error in Swift 6 mode, as for SwiftNIO's `wait()`).
+    static let blockingAvailability =
+        "@available(*, noasync, message: \"blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)\")"
 
     /// The user's own documentation, followed by an empty line when there is any.
     private static func userDocumentation(_ lines: [String]) -> [String] {

@@ -14,7 +14,9 @@ enum ServiceInterfaceDiagnostic: DiagnosticMessage, Equatable {
     case typedThrows(requirement: String)
     /// A requirement no handle method can satisfy, with the reason.
     case cannotImplement(requirement: String, reason: String)
-    /// A property requirement (other than the handle's own status properties).
+    /// A method requirement named like one of the handle's own members.
+    case collidesWithHandle(requirement: String)
+    /// A property requirement (other than the handle's own `control`).
     case propertyRequirement(name: String)
     /// An argument of `@NanoService` that is not `P.self`.
     case interfaceArgument(written: String)
@@ -29,6 +31,8 @@ enum ServiceInterfaceDiagnostic: DiagnosticMessage, Equatable {
             "requirement '\(requirement)' uses typed throws, but a service call can also fail with 'ServiceError'; declare it plain 'throws'"
         case .cannotImplement(let requirement, let reason):
             "requirement '\(requirement)' cannot be implemented by a service handle: \(reason)"
+        case .collidesWithHandle(let requirement):
+            "requirement '\(requirement)' has the name of the handle's own '\(requirement)', which a service method cannot have; rename it"
         case .propertyRequirement(let name):
             "property requirement '\(name)' cannot be implemented by a service handle, which forwards methods only; make it a method, 'func \(name)() throws -> ...'"
         case .interfaceArgument(let written):
@@ -43,6 +47,7 @@ enum ServiceInterfaceDiagnostic: DiagnosticMessage, Equatable {
         case .requirementMustThrow: "interface-requirement-must-throw"
         case .typedThrows: "interface-typed-throws"
         case .cannotImplement: "interface-cannot-implement"
+        case .collidesWithHandle: "interface-collides-with-handle"
         case .propertyRequirement: "interface-property-requirement"
         case .interfaceArgument: "interface-argument"
         }

@@ -8,8 +8,8 @@ import SwiftSyntaxMacros
 /// result, does not throw) or a call (`throws`, because it can fail with `ServiceError`). So
 /// every requirement that returns a value must be `throws` (an error with a
 /// fix-it), and requirements that no handle method can satisfy are rejected with the reason:
-/// properties (except the handle's own `name`, `state`, `droppedCasts`, `mailboxDepth`),
-/// subscripts, initializers, static requirements, typed throws, `rethrows`, generic methods,
+/// properties (except the handle's own `control`), methods named like the handle's own
+/// members (`control`, `timingOut`: see ``HandleMembers``), subscripts, initializers, static requirements, typed throws, `rethrows`, generic methods,
 /// and `inout`, variadic, `@autoclosure`, `isolated` or opaque (`some`) parameters.
 public enum ServiceInterfaceMacro: PeerMacro {
     public static func expansion(
@@ -45,9 +45,6 @@ public enum ServiceInterfaceMacro: PeerMacro {
 
 /// Reads a protocol's requirements and diagnoses those a service handle cannot implement.
 struct ServiceInterfaceChecker {
-    /// Get-only properties every handle has (from `ServiceHandle`'s extension).
-    static let handleProperties: Set<String> = ["name", "state", "droppedCasts", "mailboxDepth"]
-
     private(set) var diagnostics: [Diagnostic] = []
 
     mutating func check(_ declaration: ProtocolDeclSyntax) {
@@ -76,6 +73,11 @@ struct ServiceInterfaceChecker {
 
     private mutating func check(_ function: FunctionDeclSyntax) {
         let name = function.name.bareName
+        if HandleMembers.reservedNames.contains(name) {
+            // A service method cannot have this name, so no handle method can be the witness.
+            diagnose(function.name, .collidesWithHandle(requirement: name))
+            return
+        }
         if let staticModifier = function.modifiers.first(where: {
             $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class)
         }) {
@@ -147,7 +149,7 @@ struct ServiceInterfaceChecker {
         }
         // No result and no `throws`: a cast implements it (also an `async` one: a synchronous,
         // non-throwing witness meets an `async` requirement).
-        guard let returnClause = signature.returnClause, !Self.isVoid(returnClause.type) else { return }
+        guard !HandleMembers.returnsNothing(signature.returnClause) else { return }
         diagnose(
             function.name,
             .requirementMustThrow(requirement: name),
@@ -159,7 +161,14 @@ struct ServiceInterfaceChecker {
         for binding in variable.bindings {
             guard let identifier = binding.pattern.as(IdentifierPatternSyntax.self) else { continue }
             let name = identifier.identifier.bareName
-            if Self.handleProperties.contains(name) && !variable.modifiers.contains(.static) && Self.isGetOnly(binding) {
+            if let type = HandleMembers.requirableProperties[name], !variable.modifiers.contains(.static),
+                Self.isGetOnly(binding), Self.names(binding, type)
+            {
+                continue
+            }
+            if let type = HandleMembers.requirableProperties[name] {
+                let reason = "the handle's own '\(name)' is an instance property of type '\(type)'; declare it 'var \(name): \(type) { get }'"
+                diagnose(identifier, .cannotImplement(requirement: name, reason: reason))
                 continue
             }
             diagnose(identifier, .propertyRequirement(name: name))
@@ -171,10 +180,11 @@ struct ServiceInterfaceChecker {
         return accessors.allSatisfy { $0.accessorSpecifier.tokenKind == .keyword(.get) }
     }
 
-    private static func isVoid(_ type: TypeSyntax) -> Bool {
-        if let identifier = type.as(IdentifierTypeSyntax.self) { return identifier.name.text == "Void" }
-        if let tuple = type.as(TupleTypeSyntax.self) { return tuple.elements.isEmpty }
-        return false
+    /// Whether the binding is declared with the type `type` (`ServiceControl` or
+    /// `NanoServices.ServiceControl`).
+    private static func names(_ binding: PatternBindingSyntax, _ type: String) -> Bool {
+        guard let written = binding.typeAnnotation?.type.trimmedDescription else { return false }
+        return written == type || written == "NanoServices.\(type)"
     }
 
     /// `(…) -> T` becomes `(…) throws -> T`; `(…) async -> T` becomes `(…) async throws -> T`.

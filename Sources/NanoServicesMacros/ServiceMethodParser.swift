@@ -1,11 +1,5 @@
 import SwiftSyntax
 
-/// Names every handle already has (from `ServiceHandle` and its extension); a forwarded
-/// method must not reuse them.
-let handleMemberNames: Set<String> = [
-    "stop", "join", "requestStop", "state", "name", "isRunning", "droppedCasts", "mailboxDepth", "timeout", "options",
-]
-
 extension ServiceModelParser {
     /// Reads one method. Returns `nil` when it is not forwarded, either by design (not
     /// public, static) or because of an error, which is then diagnosed.
@@ -27,7 +21,7 @@ extension ServiceModelParser {
         }
 
         var isForwardable = true
-        if handleMemberNames.contains(name) {
+        if HandleMembers.reservedNames.contains(name) {
             diagnose(function.name, .collidesWithHandle(methodName: name))
             isForwardable = false
         }
@@ -71,8 +65,10 @@ extension ServiceModelParser {
         }
 
         let isThrowing = throwsSpecifier != nil
-        let returnsValue = !(result?.isVoid ?? true)
-        guard let kind = checkMarkers(markers, methodName: name, returnsValue: returnsValue, isThrowing: isThrowing),
+        let returnsValue = !HandleMembers.returnsNothing(function.signature.returnClause)
+        guard
+            let kind = checkMarkers(
+                markers, methodName: name, returnsValue: returnsValue, isThrowing: isThrowing, isAsync: asyncSpecifier != nil),
             isForwardable, let parameters
         else { return nil }
 
@@ -189,7 +185,8 @@ extension ServiceModelParser {
         _ markers: Markers,
         methodName name: String,
         returnsValue: Bool,
-        isThrowing: Bool
+        isThrowing: Bool,
+        isAsync: Bool
     ) -> ServiceMethodKind? {
         if let call = markers.call, let cast = markers.cast {
             let later = call.position > cast.position ? call : cast
@@ -201,19 +198,17 @@ extension ServiceModelParser {
                 diagnose(cast, .castReturnsValue(methodName: name), fixIts: [NanoServiceFixIts.remove(cast, named: "Cast")])
                 return nil
             }
-            if !isThrowing {
+            if !isThrowing && !isAsync {
                 diagnose(cast, .redundantCast(methodName: name), fixIts: [NanoServiceFixIts.remove(cast, named: "Cast")])
             }
-            return .cast
         }
-        if let call = markers.call, returnsValue || isThrowing {
-            diagnose(
-                call,
-                .redundantCall(methodName: name, reason: returnsValue ? .returnsValue : .throwsError),
-                fixIts: [NanoServiceFixIts.remove(call, named: "Call")]
-            )
+        if let call = markers.call, returnsValue || isThrowing || isAsync {
+            let reason: NanoServiceDiagnostic.CallReason = returnsValue ? .returnsValue : isThrowing ? .throwsError : .isAsync
+            diagnose(call, .redundantCall(methodName: name, reason: reason), fixIts: [NanoServiceFixIts.remove(call, named: "Call")])
         }
-        return returnsValue || isThrowing || markers.call != nil ? .call : .cast
+        return HandleMembers.kind(
+            returnsValue: returnsValue, isThrowing: isThrowing, isAsync: isAsync,
+            markedCall: markers.call != nil, markedCast: markers.cast != nil)
     }
 
     /// The full Swift name of a function: `add(_:)`, `init(start:)`.

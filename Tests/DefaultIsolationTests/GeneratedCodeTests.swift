@@ -49,11 +49,11 @@ nonisolated struct Tally {
         try await accumulator.reset()
         #expect(try await accumulator.settle() == 0)
         #expect(throws: AccumulatorError.negative) { try Accumulator.Service(start: -1) }
-        try await accumulator.stop()
+        try await accumulator.control.stop()
 
         let tally = try Tally.Service()
         tally.bump()
         #expect(try await tally.value() == 1)
-        try await tally.stop()
+        try await tally.control.stop()
     }
 }

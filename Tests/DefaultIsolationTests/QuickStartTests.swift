@@ -23,7 +23,7 @@ nonisolated func quickStart() throws {
     let counter = try Counter.Service(start: 5)      // spawns a thread named "Counter"; init runs there
     counter.add(3)                                   // enqueued, FIFO per sender
     print(try counter.current())                     // 8 — blocks this thread until the answer
-    try counter.stop()                               // graceful: drains the queue, ends the thread
+    try counter.control.stop()                       // graceful: drains the queue, ends the thread
 }
 
 /// The quick start compiles and runs in a module whose default isolation is `MainActor`.
@@ -59,13 +59,13 @@ nonisolated func quickStart() throws {
         let counter = try Counter.Service(start: 5)
         counter.add(3)
         #expect(try await counter.current() == 8)
-        try await counter.stop()
+        try await counter.control.stop()
     }
 
     @Test(.timeLimit(.minutes(15))) func handleCrossesToAnotherTask() async throws {
         let counter = try Counter.Service(start: 1)
         let total = try await Task.detached { counter.add(1); return try await counter.current() }.value
         #expect(total == 2)
-        try await counter.stop()
+        try await counter.control.stop()
     }
 }

@@ -53,8 +53,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -142,8 +143,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                package nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                package struct Service: NanoServices.ServiceHandle {
                     package typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -228,8 +230,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -318,8 +321,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -450,8 +454,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -553,8 +558,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -581,8 +587,10 @@ struct AccessLevelTests {
                     }
 
                     /// Call: runs `value()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func value() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.value(reply), reply)
@@ -669,8 +677,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -697,8 +706,10 @@ struct AccessLevelTests {
                     }
 
                     /// Call: runs `pop()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func pop() throws -> Element? {
                         let reply = NanoServices._Reply<Element?>()
                         return try _$runtime._call(.pop(reply), reply)
@@ -764,8 +775,9 @@ struct AccessLevelTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -843,8 +855,9 @@ struct AccessLevelTests {
                     ///
                     /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                     /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                    /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                    nonisolated struct Service: NanoServices.ServiceHandle {
+                    /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                    /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                    struct Service: NanoServices.ServiceHandle {
                         typealias _Message = _$Message
 
                         /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -11,6 +11,7 @@ struct AsyncMethodExpansionTests {
             final class Fetcher {
                 public func fetch(_ id: Int) async throws -> String { "" }
                 public func refresh() async {}
+                @Cast public func prefetch() async {}
                 @Reentrant public func peek(_ rows: sending [Row]) async -> Int { 0 }
             }
             """
@@ -19,6 +20,7 @@ struct AsyncMethodExpansionTests {
             final class Fetcher {
                 public func fetch(_ id: Int) async throws -> String { "" }
                 public func refresh() async {}
+                public func prefetch() async {}
                 public func peek(_ rows: sending [Row]) async -> Int { 0 }
 
                 /// The messages of `Fetcher.Service`: one case per forwarded method, carrying its
@@ -27,7 +29,8 @@ struct AsyncMethodExpansionTests {
                     typealias Instance = Fetcher
 
                     case fetch(Int, NanoServices._Reply<String>)
-                    case refresh
+                    case refresh(NanoServices._Reply<Void>)
+                    case prefetch
                     case peek([Row], NanoServices._Reply<Int>)
 
                     /// Runs the method the message stands for. Service thread.
@@ -43,10 +46,16 @@ struct AsyncMethodExpansionTests {
                                     reply._fail(error)
                                 }
                             }
-                        case .refresh:
+                        case .refresh(let reply):
                             let _$instance = Self._$moved(instance)
                             context._startAsync(reentrant: false) {
                                 await _$instance.refresh()
+                                reply._succeed(())
+                            }
+                        case .prefetch:
+                            let _$instance = Self._$moved(instance)
+                            context._startAsync(reentrant: false) {
+                                await _$instance.prefetch()
                             }
                         case .peek(let rows, let reply):
                             let _$instance = Self._$moved(instance)
@@ -64,6 +73,9 @@ struct AsyncMethodExpansionTests {
                         case .fetch(_, let reply):
                             reply._fail(error)
                             return true
+                        case .refresh(let reply):
+                            reply._fail(error)
+                            return true
                         case .peek(_, let reply):
                             reply._fail(error)
                             return true
@@ -79,6 +91,8 @@ struct AsyncMethodExpansionTests {
                             "fetch(_:)"
                         case .refresh:
                             "refresh()"
+                        case .prefetch:
+                            "prefetch()"
                         case .peek:
                             "peek(_:)"
                         }
@@ -96,8 +110,9 @@ struct AsyncMethodExpansionTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -119,8 +134,10 @@ struct AsyncMethodExpansionTests {
                     }
 
                     /// Call: runs `fetch(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `fetch(_:)` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func fetch(_ id: Int) throws -> String {
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.fetch(id, reply), reply)
@@ -134,14 +151,34 @@ struct AsyncMethodExpansionTests {
                         return try await _$runtime._call(.fetch(id, reply), reply)
                     }
 
-                    /// Cast: enqueues `refresh()` for the service's thread and returns at once.
-                    func refresh() {
-                        _$runtime._cast(.refresh)
+                    /// Call: runs `refresh()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
+                    ///
+                    /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
+                    func refresh() throws {
+                        let reply = NanoServices._Reply<Void>()
+                        try _$runtime._call(.refresh(reply), reply)
+                    }
+
+                    /// Call: runs `refresh()` on the service's thread; suspends until it returns, blocking no thread.
+                    ///
+                    /// - Throws: `ServiceError` when the call cannot complete.
+                    func refresh() async throws {
+                        let reply = NanoServices._Reply<Void>()
+                        try await _$runtime._call(.refresh(reply), reply)
+                    }
+
+                    /// Cast: enqueues `prefetch()` for the service's thread and returns at once.
+                    func prefetch() {
+                        _$runtime._cast(.prefetch)
                     }
 
                     /// Call: runs `peek(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func peek(_ rows: consuming sending [Row]) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.peek(consume rows, reply), reply)
@@ -259,8 +296,9 @@ struct AsyncMethodExpansionTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -282,8 +320,10 @@ struct AsyncMethodExpansionTests {
                     }
 
                     /// Call: runs `fetch()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func fetch() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.fetch(reply), reply)

@@ -134,8 +134,9 @@ struct CounterExpansionTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -172,8 +173,10 @@ struct CounterExpansionTests {
                     }
 
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -188,8 +191,10 @@ struct CounterExpansionTests {
                     }
 
                     /// Call: runs `checkedReset()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `checkedReset()` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func checkedReset() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(reply), reply)
@@ -204,8 +209,10 @@ struct CounterExpansionTests {
                     }
 
                     /// Call: runs `flush()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func flush() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
@@ -230,8 +237,10 @@ struct CounterExpansionTests {
                     }
 
                     /// Call: runs `make()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func make() throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.make(reply), reply)

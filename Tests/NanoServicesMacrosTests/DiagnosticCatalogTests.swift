@@ -1,3 +1,4 @@
+import Foundation
 @testable import NanoServicesMacros
 import SwiftDiagnostics
 import SwiftParser
@@ -15,7 +16,7 @@ struct DiagnosticCatalogTests {
         return parser.diagnostics.map(\.message)
     }
 
-    @Test(arguments: handleMemberNames.sorted())
+    @Test(arguments: HandleMembers.reservedNames.sorted())
     func everyHandleMemberNameCollides(name: String) throws {
         let messages = try diagnosticMessages(
             """
@@ -27,12 +28,30 @@ struct DiagnosticCatalogTests {
         #expect(messages == ["public method '\(name)' collides with the handle's own '\(name)'; rename it"])
     }
 
+    /// docs/MACRO-EXPANSION.md quotes these messages; the quotes must be what is emitted.
+    @Test(arguments: [
+        NanoServiceDiagnostic.actorType(typeName: "X"),
+        .nonFinalClass(typeName: "X"),
+        .inoutParameter(parameterName: "x"),
+        .genericMethod(methodName: "f"),
+        .collidesWithHandle(methodName: "control"),
+        .castReturnsValue(methodName: "f"),
+        .redundantCast(methodName: "f"),
+    ])
+    func documentedMessagesAreTheEmittedOnes(diagnostic: NanoServiceDiagnostic) throws {
+        let documentation = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/MACRO-EXPANSION.md")
+        let text = try String(contentsOf: documentation, encoding: .utf8)
+        #expect(text.contains("`\(diagnostic.message)`"))
+    }
+
     @Test func nonPublicMethodsMayUseHandleMemberNames() throws {
         let messages = try diagnosticMessages(
             """
             final class Machine {
-                func stop() {}
-                private func name() -> String { "" }
+                func control() {}
+                private func timingOut() -> String { "" }
             }
             """
         )
@@ -49,7 +68,7 @@ struct DiagnosticCatalogTests {
             .genericMethod(methodName: "f"),
             .asyncMethod(methodName: "f"),
             .asyncInitializer(initializerName: "init()"),
-            .collidesWithHandle(methodName: "stop"),
+            .collidesWithHandle(methodName: "control"),
             .redundantCall(methodName: "f", reason: .returnsValue),
             .redundantCast(methodName: "f"),
             .castReturnsValue(methodName: "f"),

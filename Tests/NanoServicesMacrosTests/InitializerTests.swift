@@ -53,8 +53,9 @@ struct InitializerTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -141,8 +142,9 @@ struct InitializerTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -259,8 +261,9 @@ struct InitializerTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -329,8 +332,9 @@ struct InitializerTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -408,8 +412,9 @@ struct InitializerTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

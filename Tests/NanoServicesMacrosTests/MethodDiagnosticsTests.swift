@@ -72,20 +72,20 @@ struct MethodDiagnosticsTests {
             """
             @NanoService
             final class Machine {
-                public func stop() {}
-                public func name() -> String { "" }
+                public func control() {}
+                public func timingOut(after limit: Duration) -> String { "" }
             }
             """
         } diagnostics: {
             """
             @NanoService
             final class Machine {
-                public func stop() {}
-                            ┬───
-                            ╰─ 🛑 public method 'stop' collides with the handle's own 'stop'; rename it
-                public func name() -> String { "" }
-                            ┬───
-                            ╰─ 🛑 public method 'name' collides with the handle's own 'name'; rename it
+                public func control() {}
+                            ┬──────
+                            ╰─ 🛑 public method 'control' collides with the handle's own 'control'; rename it
+                public func timingOut(after limit: Duration) -> String { "" }
+                            ┬────────
+                            ╰─ 🛑 public method 'timingOut' collides with the handle's own 'timingOut'; rename it
             }
             """
         }
@@ -216,20 +216,20 @@ struct MethodDiagnosticsTests {
             """
             @NanoService
             final class Broken {
-                public func stop<T>(_ value: inout T) {}
+                public func control<T>(_ value: inout T) {}
             }
             """
         } diagnostics: {
             """
             @NanoService
             final class Broken {
-                public func stop<T>(_ value: inout T) {}
-                                    ┬───────────────
-                            │   │   ╰─ 🛑 'inout' parameter 'value' cannot cross to the service's thread; pass the value and return the result
-                                ┬──
-                            │   ╰─ 🛑 generic method 'stop' cannot be forwarded by '@NanoService'; make it non-public or remove its generic parameters
-                            ┬───
-                            ╰─ 🛑 public method 'stop' collides with the handle's own 'stop'; rename it
+                public func control<T>(_ value: inout T) {}
+                                       ┬───────────────
+                            │      │   ╰─ 🛑 'inout' parameter 'value' cannot cross to the service's thread; pass the value and return the result
+                                   ┬──
+                            │      ╰─ 🛑 generic method 'control' cannot be forwarded by '@NanoService'; make it non-public or remove its generic parameters
+                            ┬──────
+                            ╰─ 🛑 public method 'control' collides with the handle's own 'control'; rename it
             }
             """
         }

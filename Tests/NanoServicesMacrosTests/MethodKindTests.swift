@@ -51,8 +51,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -141,8 +142,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -164,8 +166,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -246,8 +250,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -269,8 +274,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `checkedReset(to:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `checkedReset(to:)` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func checkedReset(to value: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(value, reply), reply)
@@ -353,8 +360,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -376,8 +384,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `save()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func save() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
@@ -450,8 +460,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -473,8 +484,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `flush()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func flush() throws {
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
@@ -546,8 +559,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -641,8 +655,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -664,8 +679,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `parse(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: The error `parse(_:)` throws, or `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func parse(_ text: String) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.parse(text, reply), reply)
@@ -743,8 +760,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -766,8 +784,10 @@ struct MethodKindTests {
                     }
 
                     /// Call: runs `bump()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     @discardableResult
                     func bump() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
@@ -849,8 +869,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -964,8 +985,9 @@ struct MethodKindTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -1000,8 +1022,10 @@ struct MethodKindTests {
                     /// The total so far.
                     ///
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)

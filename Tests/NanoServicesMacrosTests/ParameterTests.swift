@@ -81,8 +81,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -109,8 +110,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `make()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func make() throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.make(reply), reply)
@@ -125,8 +128,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `transform(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func transform(_ row: consuming sending Row) throws -> sending Row {
                         let reply = NanoServices._Reply<Row>()
                         return try _$runtime._call(.transform(consume row, reply), reply)
@@ -208,8 +213,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -312,8 +318,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -335,8 +342,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `connect(host:port:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func connect(host: String = "localhost", port: Int = 80) throws -> Bool {
                         let reply = NanoServices._Reply<Bool>()
                         return try _$runtime._call(.connect(host, port, reply), reply)
@@ -441,8 +450,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -474,8 +484,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `current()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
@@ -490,8 +502,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `add(label:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func add(label n: Int) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.add_3(n, reply), reply)
@@ -583,8 +597,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -685,8 +700,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -708,8 +724,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `linked(to:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func linked(to other: Node.ID = Node.defaultID) throws -> Node.ID {
                         let reply = NanoServices._Reply<Node.ID>()
                         return try _$runtime._call(.linked(other, reply), reply)
@@ -787,8 +805,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -810,8 +829,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `route(instance:context:reply:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func route(instance: Int, context: String, reply: Bool) throws -> Int {
                         let _$reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.route(instance, context, reply, _$reply), _$reply)
@@ -891,8 +912,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -914,8 +936,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `default(for:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func `default`(`for` key: String) throws -> String {
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.`default`(key, reply), reply)
@@ -1019,8 +1043,9 @@ struct ParameterTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -1042,8 +1067,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `stamp(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func stamp(_ buffer: consuming sending [UInt8]) throws -> sending [UInt8] {
                         let reply = NanoServices._Reply<[UInt8]>()
                         return try _$runtime._call(.stamp(consume buffer, reply), reply)
@@ -1063,8 +1090,10 @@ struct ParameterTests {
                     }
 
                     /// Call: runs `peek(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func peek(_ document: borrowing Document) throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.peek(copy document, reply), reply)

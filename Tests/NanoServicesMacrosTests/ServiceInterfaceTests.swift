@@ -18,8 +18,9 @@ struct ServiceInterfaceTests {
                 func drain() throws
                 func items() throws -> [String: String]
                 mutating func reset() throws -> Void
-                var name: String { get }
-                var state: ServiceState { get }
+                func join(_ user: String)
+                func stop() throws
+                var control: ServiceControl { get }
             }
             """
         } expansion: {
@@ -33,8 +34,62 @@ struct ServiceInterfaceTests {
                 func drain() throws
                 func items() throws -> [String: String]
                 mutating func reset() throws -> Void
-                var name: String { get }
-                var state: ServiceState { get }
+                func join(_ user: String)
+                func stop() throws
+                var control: ServiceControl { get }
+            }
+            """
+        }
+    }
+
+    @Test func voidIsRecognisedInEverySpelling() {
+        assertMacro {
+            """
+            @ServiceInterface
+            protocol Sink {
+                func put(_ value: Int) -> Swift.Void
+                func flush() -> ()
+                func reset() -> Void
+            }
+            """
+        } expansion: {
+            """
+            protocol Sink {
+                func put(_ value: Int) -> Swift.Void
+                func flush() -> ()
+                func reset() -> Void
+            }
+            """
+        }
+    }
+
+    @Test func requirementsNamedLikeTheHandlesOwnMembersAreRejected() {
+        assertMacro {
+            """
+            @ServiceInterface
+            protocol Room {
+                func control() throws
+                func timingOut(after limit: Duration) throws -> Self
+                var control: Int { get }
+                var state: Int { get }
+            }
+            """
+        } diagnostics: {
+            """
+            @ServiceInterface
+            protocol Room {
+                func control() throws
+                     ┬──────
+                     ╰─ 🛑 requirement 'control' has the name of the handle's own 'control', which a service method cannot have; rename it
+                func timingOut(after limit: Duration) throws -> Self
+                     ┬────────
+                     ╰─ 🛑 requirement 'timingOut' has the name of the handle's own 'timingOut', which a service method cannot have; rename it
+                var control: Int { get }
+                    ┬──────
+                    ╰─ 🛑 requirement 'control' cannot be implemented by a service handle: the handle's own 'control' is an instance property of type 'ServiceControl'; declare it 'var control: ServiceControl { get }'
+                var state: Int { get }
+                    ┬────
+                    ╰─ 🛑 property requirement 'state' cannot be implemented by a service handle, which forwards methods only; make it a method, 'func state() throws -> ...'
             }
             """
         }
@@ -246,8 +301,9 @@ struct ProtocolConformanceTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle, KeyValueStore, Storage.Monitored {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle, KeyValueStore, Storage.Monitored {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -148,8 +148,9 @@ struct TypeDiagnosticsTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -248,8 +249,9 @@ struct TypeDiagnosticsTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -351,8 +353,9 @@ struct TypeDiagnosticsTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
-                public nonisolated struct Service: NanoServices.ServiceHandle {
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
+                public struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -10,9 +10,9 @@ struct LifecycleTests {
         let service = try Tracked.Service(probe: probe, options: .named("graceful"))
         _ = try await service.slow(milliseconds: 20) // service is running
         for _ in 0..<1_000 { service.touch() }
-        try await service.stop()
-        #expect(service.state == .stopped)
-        #expect(service.droppedCasts == 0)
+        try await service.control.stop()
+        #expect(service.control.state == .stopped)
+        #expect(service.control.droppedCasts == 0)
         // The instance was released on its own thread, after the thread's last message.
         #expect(probe.released.withLock { $0 } == "graceful")
         await #expect(throws: ServiceError.self) { try await service.handledCount() }
@@ -21,13 +21,13 @@ struct LifecycleTests {
     @Test("after stop, a call throws `stopped` and a cast is counted as dropped")
     func afterStop() throws {
         let counter = try Counter.Service(start: 0)
-        try counter.stop()
+        try counter.control.stop()
         let error = #expect(throws: ServiceError.self) { try counter.current() }
         #expect(error?.code == .stopped)
         #expect(error?.serviceName == "Counter")
         counter.increment()
         counter.add(2)
-        #expect(counter.droppedCasts == 2)
+        #expect(counter.control.droppedCasts == 2)
     }
 
     @Test("immediate stop fails queued calls with `stopped`, drops queued casts, and nothing hangs")
@@ -49,15 +49,15 @@ struct LifecycleTests {
                 }
             }
             for _ in 0..<10 { service.touch() }
-            while service.mailboxDepth < 29 { try await Task.sleep(for: .milliseconds(1)) }
-            service.requestStop(.immediate)
+            while service.control.mailboxDepth < 29 { try await Task.sleep(for: .milliseconds(1)) }
+            service.control.requestStop(.immediate)
             gate.signal()
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
         #expect(try await held.value == 1) // the message already running completes
-        try await service.join()
+        try await service.control.join()
         #expect(outcomes == Array(repeating: "stopped", count: 19))
-        #expect(service.droppedCasts == 10)
+        #expect(service.control.droppedCasts == 10)
     }
 
     @Test("a throwing initializer's error reaches the spawner unchanged")
@@ -107,21 +107,21 @@ struct LifecycleTests {
     @Test("join waits for a stop requested elsewhere; stop and join are idempotent")
     func joinAndRepeat() async throws {
         let counter = try Counter.Service(start: 0)
-        Task.detached { counter.requestStop() }
-        try await counter.join()
-        #expect(counter.state == .stopped)
-        try await counter.stop()
-        try await counter.stop(.immediate)
-        try await counter.join()
+        Task.detached { counter.control.requestStop() }
+        try await counter.control.join()
+        #expect(counter.control.state == .stopped)
+        try await counter.control.stop()
+        try await counter.control.stop(.immediate)
+        try await counter.control.join()
     }
 
     @Test("states go starting/running → stopping → stopped")
     func states() throws {
         let counter = try Counter.Service(start: 0)
         _ = try counter.current()
-        #expect(counter.state == .running)
-        _ = try counter.stop()
-        #expect(counter.state == .stopped)
+        #expect(counter.control.state == .running)
+        _ = try counter.control.stop()
+        #expect(counter.control.state == .stopped)
     }
 
     @Test("a call to itself fails with `deadlock` instead of hanging; a cast to itself is fine")
@@ -135,8 +135,8 @@ struct LifecycleTests {
         _ = try service.value()
         #expect(try service.value() == 1)
         #expect(try service.stopSelfAndWait() == "deadlock")
-        try service.join() // the stop was still requested
-        #expect(service.state == .stopped)
+        try service.control.join() // the stop was still requested
+        #expect(service.control.state == .stopped)
     }
 
     @Test("a thread the system refuses to start throws `spawnFailed`")

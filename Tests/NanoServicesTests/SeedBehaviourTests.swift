@@ -10,8 +10,8 @@ struct SeedBehaviourTests {
         let start = 1_001
         let counter = try Counter.Service(start: start)
         #expect(try counter.current() == start)
-        try counter.stop()
-        #expect(counter.state == .stopped)
+        try counter.control.stop()
+        #expect(counter.control.state == .stopped)
         #expect(Counter.initializations.withLock { $0[start] } == 1)
     }
 
@@ -115,16 +115,16 @@ struct SeedBehaviourTests {
         #expect(threads.count == 1)
         #expect(!threads.contains(ThreadInfo.currentID))
         #expect(try counter.threadName() == "confined")
-        #expect(counter.name == "confined")
+        #expect(counter.control.name == "confined")
     }
 
     @Test("the default name is the type's name, and long names are cut to 15 bytes for the kernel")
     func threadNames() throws {
         let plain = try Counter.Service(start: 0)
-        #expect(plain.name == "Counter")
+        #expect(plain.control.name == "Counter")
         #expect(try plain.threadName() == "Counter")
         let long = try Counter.Service(start: 0, options: .named("a-very-long-service-name"))
-        #expect(long.name == "a-very-long-service-name")
+        #expect(long.control.name == "a-very-long-service-name")
         #expect(try long.threadName() == "a-very-long-ser")
     }
 }

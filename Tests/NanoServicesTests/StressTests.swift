@@ -78,12 +78,12 @@ struct StressTests {
             }
         }
         while tally.answered.load(ordering: .relaxed) < 1_000 { try await Task.sleep(for: .milliseconds(1)) }
-        try await counter.stop(mode)
+        try await counter.control.stop(mode)
         try await workers.value
         #expect(tally.answered.load(ordering: .relaxed) + tally.stopped.load(ordering: .relaxed) == tally.calls.load(ordering: .relaxed))
         #expect(tally.stopped.load(ordering: .relaxed) == 4)
         #expect(tally.otherErrors.load(ordering: .relaxed) == 0)
-        #expect(counter.droppedCasts >= 40)
+        #expect(counter.control.droppedCasts >= 40)
     }
 }
 

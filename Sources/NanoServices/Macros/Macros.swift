@@ -23,7 +23,7 @@
 /// counter.add(3)                                // enqueued; returns at once
 /// let a = try counter.current()                 // from synchronous code: blocks this thread
 /// let b = try await counter.current()           // from async code: suspends, blocks no thread
-/// try await counter.stop()                      // graceful: handles what is queued, ends the thread
+/// try await counter.control.stop()              // graceful: handles what is queued, ends the thread
 /// ```
 ///
 /// ## What is generated
@@ -52,11 +52,12 @@
 ///
 /// | method | kind | handle method | the caller |
 /// |---|---|---|---|
-/// | returns nothing, does not throw | cast | `func add(_ n: Int)` | enqueues and returns at once |
+/// | returns nothing, does not throw, not `async` | cast | `func add(_ n: Int)` | enqueues and returns at once |
 /// | returns a value | call | `func current() throws -> Int` and `func current() async throws -> Int` | waits for the value |
 /// | throws | call | `throws`, sync and `async` | waits; the method's error is rethrown unchanged |
+/// | `async` | call | `throws`, sync and `async` | waits until the method has returned, as on an actor |
 /// | marked ``Call()`` | call | `throws`, sync and `async` | waits until the method has run |
-/// | throws and marked ``Cast()`` | cast | `func log(_ line: String)` | enqueues and returns; the error goes to ``ServiceOptions/onCastError`` (logged by default) |
+/// | throws or `async`, returns nothing, and marked ``Cast()`` | cast | `func log(_ line: String)` | enqueues and returns; the error goes to ``ServiceOptions/onCastError`` (logged by default) |
 ///
 /// Every call can also throw ``ServiceError``: the service stopped, the call timed out, or
 /// waiting would deadlock (a service calling itself, or a cycle of services calling each
@@ -67,14 +68,17 @@
 /// Messages are handled one at a time on the service's thread, in the order each sender sent
 /// them, and never interleaved: a method runs to completion before the next message starts.
 /// The instance's state needs no locks. Handle methods may be used from any thread or task.
-/// The synchronous overload of a call blocks the calling thread; the `async` overload
-/// suspends the calling task and blocks no thread.
+/// The synchronous overload of a call blocks the calling thread and is
+/// `@available(*, noasync)`: from async code the compiler rejects it and points to
+/// `try await`. The `async` overload suspends the calling task and blocks no thread.
 ///
 /// ## Moving values
 ///
 /// Arguments and results cross threads. A type that is `Sendable` crosses as is. A
 /// non-`Sendable` argument or result must be marked `sending`: it is moved to the service,
-/// and the compiler rejects any use of it after the call. A non-`Sendable` argument without
+/// and the compiler rejects any use of it after the call. A `Sendable` argument is not
+/// consumed: the caller may still use it (a copy-on-write buffer is then copied on the next
+/// mutation), so not touching it again is a convention, not a compile-time rule. A non-`Sendable` argument without
 /// `sending` is a compile-time error that names the parameter (the generated handle checks
 /// `_requireSendableOrSending`). The handle takes a `sending` argument as `consuming sending`
 /// and moves it into the message, so a copy-on-write buffer arrives with a single reference:
@@ -102,9 +106,9 @@
 /// are not `final` (fix-it: add `final`); `inout`, `isolated`, variadic, `@autoclosure` and
 /// opaque (`some`) parameters; `rethrows` and generic public methods, `async` methods of a
 /// struct service; opaque results;
-/// public methods named like the handle's own members (`stop`, `join`, `requestStop`, `state`,
-/// `name`, `isRunning`, `droppedCasts`, `mailboxDepth`, `timeout`, `options`); and misplaced ``Call()`` or
-/// ``Cast()`` markers.
+/// public methods named like the handle's two own members, `control` (lifecycle and
+/// introspection, ``ServiceControl``) and `timingOut(after:)`; and misplaced ``Call()`` or
+/// ``Cast()`` markers. Every other name (`stop`, `join`, `state`, ...) is forwarded.
 ///
 /// ## Programming against a protocol
 ///
@@ -139,14 +143,14 @@ public macro NanoService(_ interfaces: Any.Type...) = #externalMacro(module: "Na
 /// ``ServiceError`` (for example when the service has stopped).
 ///
 /// `@Call` generates nothing itself; ``NanoService()`` reads it. A method that returns a value
-/// or throws is a call already: there `@Call` is redundant, and the macro warns and offers to
+/// throws or is `async` is a call already: there `@Call` is redundant, and the macro warns and offers to
 /// remove it. On a method that is not forwarded (not public, or `static`), or outside the
 /// body of a `@NanoService` type, it has no effect and the macro warns.
 @attached(peer)
 public macro Call() = #externalMacro(module: "NanoServicesMacros", type: "CallMacro")
 
-/// Makes a public method that throws, and returns nothing, a *cast*: the caller enqueues the
-/// message and returns at once, without waiting for the method to run.
+/// Makes a public method that returns nothing but throws or is `async` a *cast*: the caller
+/// enqueues the message and returns at once, without waiting for the method to run.
 ///
 /// The method's error cannot reach the caller, who is gone; it goes to the service's
 /// ``ServiceOptions/onCastError`` handler, which logs it by default.
@@ -162,7 +166,7 @@ public macro Call() = #externalMacro(module: "NanoServicesMacros", type: "CallMa
 ///
 /// `@Cast` generates nothing itself; ``NanoService()`` reads it. It cannot be applied to a
 /// method that returns a value (an error), nor together with ``Call()`` (an error); on a method
-/// that neither returns a value nor throws it is redundant (a warning with a fix-it).
+/// that neither returns a value, throws nor is `async` it is redundant (a warning with a fix-it).
 @attached(peer)
 public macro Cast() = #externalMacro(module: "NanoServicesMacros", type: "CastMacro")
 

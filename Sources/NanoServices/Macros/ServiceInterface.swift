@@ -27,12 +27,15 @@
 /// - typed throws, `throws(E)` (fix-it: plain `throws`), and `rethrows`;
 /// - generic requirements, and `inout`, variadic, `@autoclosure`, `isolated` or opaque (`some`)
 ///   parameters, or an opaque result;
-/// - properties (a handle forwards methods; the handle's own get-only `name`, `state`,
-///   `droppedCasts` and `mailboxDepth` are allowed), subscripts, initializers and static
-///   requirements.
+/// - methods named `control` or `timingOut`, the handle's own members, which no service method
+///   can have;
+/// - properties (a handle forwards methods; the handle's own get-only
+///   `var control: ServiceControl { get }` is allowed, for code that stops or inspects the
+///   service through the protocol), subscripts, initializers and static requirements.
 ///
-/// A `Void` requirement that does not throw is met by a cast; if the service marks that method
-/// ``Call()``, the handle's method throws and the compiler reports that it does not conform.
+/// A `Void` requirement that does not throw is met by a cast; if the service method is
+/// `async` or marked ``Call()``, it is a call, the handle's method throws and the compiler
+/// reports that it does not conform (mark an `async` one ``Cast()`` to make it a cast).
 /// Declare the protocol `Sendable` to share a protocol-typed value across threads (handles are
 /// `Sendable`).
 @attached(peer)

@@ -121,7 +121,7 @@ public final class Topic<Event: Sendable>: Sendable {
         _ deliver: @escaping @Sendable (Subscriber, Event) -> Void
     ) -> SubscriptionToken {
         add(deliver: { event in deliver(subscriber, event) }, isGone: {
-            switch subscriber.state {
+            switch subscriber._$runtime.core.state {
             case .stopping, .stopped: true
             case .starting, .running: false
             }

@@ -7,7 +7,7 @@
 /// Thread safety: all members may be used from any thread.
 public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     @usableFromInline let core: ServiceCore<Message>
-    /// Shared by every handle of the service, including those made by `timeout(_:)`.
+    /// Shared by every handle of the service, including those made by `timingOut(after:)`.
     @usableFromInline let lifetime: ServiceLifetime
     /// This handle's call time limit in nanoseconds, or `nil` for the service's default.
     @usableFromInline let callTimeoutNanoseconds: Int64?

@@ -18,13 +18,13 @@ public enum MailboxPolicy: Sendable, Equatable {
         /// and `await` it.
         case block
         /// The new message is refused: a call throws ``ServiceError/Code/mailboxFull``; a cast is
-        /// dropped, counted in `droppedCasts` and logged at `warning` level.
+        /// dropped, counted in `control.droppedCasts` and logged at `warning` level.
         case fail
         /// Load shedding: like ``fail`` (a call still throws `mailboxFull`, since its caller is
         /// waiting), but a dropped cast is only logged at `debug` level.
         case dropNewest
         /// The oldest message still in the queue is evicted to make room (an evicted call throws
-        /// `mailboxFull` to its caller; an evicted cast is counted in `droppedCasts`), and the new
+        /// `mailboxFull` to its caller; an evicted cast is counted in `control.droppedCasts`), and the new
         /// message is accepted. If every counted message has already been taken by the service's
         /// thread, nothing can be evicted and the new message is refused as with ``dropNewest``.
         case dropOldest

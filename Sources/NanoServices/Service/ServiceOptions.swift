@@ -39,7 +39,7 @@ public struct ServiceOptions: Sendable {
     public var spinBeforeParking: Duration
 
     /// The longest a call waits for its answer, unless the call site sets its own with
-    /// ``ServiceHandle/timeout(_:)``. `nil` (the default) waits as long as it takes: a slow but
+    /// ``ServiceHandle/timingOut(after:)``. `nil` (the default) waits as long as it takes: a slow but
     /// correct answer is not an error, and the waits that would never end — a service calling
     /// itself, or a cycle of services calling each other — are detected and fail at once with
     /// ``ServiceError/Code/deadlock`` instead. A timed-out call throws

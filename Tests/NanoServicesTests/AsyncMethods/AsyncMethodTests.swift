@@ -77,12 +77,12 @@ struct AsyncMethodTests {
         let gate = AsyncGate()
         ledger.hold(gate)
         while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        let stopping = Task { try await ledger.stop() }
+        let stopping = Task { try await ledger.control.stop() }
         try await Task.sleep(for: .milliseconds(20))
-        #expect(ledger.state == .stopping)
+        #expect(ledger.control.state == .stopping)
         gate.open()
         try await stopping.value
-        #expect(ledger.state == .stopped)
+        #expect(ledger.control.state == .stopped)
     }
 
     @Test("immediate stop cancels a suspended method and fails pending calls with `stopped`")
@@ -99,8 +99,8 @@ struct AsyncMethodTests {
                 return "\(error.code)"
             }
         }
-        while ledger.mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        try await ledger.stop(.immediate)
+        while ledger.control.mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        try await ledger.control.stop(.immediate)
         // Without the cancellation the method would sleep 10 minutes and answer "slept" (a long
         // sleep, so that a starved, sanitized run cannot outlast it before the stop).
         #expect(try await sleeping.value == "cancelled")

@@ -33,9 +33,9 @@ struct BoundedMailboxTests {
                 try await runOnNewThread {
                     var gateOpen = false
                     while tally.sampling.load(ordering: .relaxed) {
-                        let depth = sink.mailboxDepth
+                        let depth = sink.control.mailboxDepth
                         if depth > tally.maxDepth.load(ordering: .relaxed) { tally.maxDepth.store(depth, ordering: .relaxed) }
-                        let overflowed = sink.droppedCasts + tally.failedFull.load(ordering: .relaxed) > 0
+                        let overflowed = sink.control.droppedCasts + tally.failedFull.load(ordering: .relaxed) > 0
                         if !gateOpen && depth >= Self.capacity && (whenFull == .block || overflowed) {
                             gate.signal()
                             gateOpen = true
@@ -70,15 +70,15 @@ struct BoundedMailboxTests {
             tally.sampling.store(false, ordering: .relaxed)
             try await group.waitForAll()
         }
-        try await sink.stop() // graceful: whatever was accepted is handled
+        try await sink.control.stop() // graceful: whatever was accepted is handled
         let handled = counters.handled.load(ordering: .relaxed)
         let failed = tally.failedFull.load(ordering: .relaxed)
         #expect(tally.maxDepth.load(ordering: .relaxed) <= Self.capacity)
-        #expect(handled + sink.droppedCasts + failed == tally.sent.load(ordering: .relaxed))
+        #expect(handled + sink.control.droppedCasts + failed == tally.sent.load(ordering: .relaxed))
         if whenFull == .block {
             #expect(handled == 4 * perThread)
         } else {
-            #expect(sink.droppedCasts + failed > 0) // the flood did overflow
+            #expect(sink.control.droppedCasts + failed > 0) // the flood did overflow
         }
     }
 
@@ -109,7 +109,7 @@ struct BoundedMailboxTests {
             }
         }
         // The service is stuck on its gate and its mailbox is full: the casters are blocked.
-        while sink.mailboxDepth < 4 { try await Task.sleep(for: .milliseconds(1)) }
+        while sink.control.mailboxDepth < 4 { try await Task.sleep(for: .milliseconds(1)) }
         // A caller blocked waiting for room, too.
         let caller = Task {
             try await runOnNewThread { () -> String in
@@ -124,16 +124,16 @@ struct BoundedMailboxTests {
         try await Task.sleep(for: .milliseconds(20))
         #expect(tally.sent.load(ordering: .relaxed) < 200)
 
-        sink.requestStop(mode) // returns at once
+        sink.control.requestStop(mode) // returns at once
         // Every sender waiting for room is released while the service is still stuck.
         try await casters.value
         #expect(try await caller.value == "stopped")
-        #expect(sink.state == .stopping)
+        #expect(sink.control.state == .stopping)
         gate.signal()
-        try await sink.join()
+        try await sink.control.join()
 
         let handled = counters.handled.load(ordering: .relaxed)
-        #expect(handled + sink.droppedCasts == 200)
+        #expect(handled + sink.control.droppedCasts == 200)
         #expect(handled <= 4)
         if mode == .immediate { #expect(handled == 1) } // only the message already running
     }
@@ -150,7 +150,7 @@ struct BoundedMailboxTests {
         let call = Task { try await sink.absorbAndConfirm(2) }
         try await Task.sleep(for: .milliseconds(30))
         #expect(counters.handled.load(ordering: .relaxed) == 0)
-        #expect(sink.mailboxDepth == 2)
+        #expect(sink.control.mailboxDepth == 2)
         gate.signal()
         try await call.value
         #expect(counters.handled.load(ordering: .relaxed) == 3)
@@ -163,13 +163,13 @@ struct BoundedMailboxTests {
             counters: SinkCounters(), gate: gate,
             options: .init(mailbox: .bounded(capacity: 2, whenFull: .dropOldest)))
         sink.absorb(0) // occupies the service
-        while sink.mailboxDepth != 1 { try await Task.sleep(for: .milliseconds(1)) } // taken as a batch
+        while sink.control.mailboxDepth != 1 { try await Task.sleep(for: .milliseconds(1)) } // taken as a batch
         let evicted = Task { try await sink.absorbAndConfirm(1) }
-        while sink.mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        while sink.control.mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
         sink.absorb(2) // full: evicts the oldest queued message, the call
         let error = await #expect(throws: ServiceError.self) { try await evicted.value }
         #expect(error?.code == .mailboxFull)
         gate.signal()
-        try await sink.stop()
+        try await sink.control.stop()
     }
 }

@@ -62,9 +62,9 @@ struct DeadlockTests {
         joiner.hold(entered: entered, release: release)
         try await runOnNewThread { entered.wait() }
         let stopping = Task { try await joiner.stopPeer() }
-        while joiner.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        while joiner.control.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         caller.callTarget()
-        while joiner.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        while joiner.control.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
         release.signal()
 
         let error = await #expect(throws: ServiceError.self) { try await stopping.value }
@@ -72,10 +72,10 @@ struct DeadlockTests {
         #expect(error?.cycle == ["joiner", "caller", "joiner"])
         #expect(error?.message.hasPrefix("joining service 'caller' from service 'joiner' would wait forever") == true)
         // The caller's call is then answered, and its requested stop completes.
-        try await caller.join()
-        #expect(caller.snapshot().state == .stopped)
+        try await caller.control.join()
+        #expect(caller.control.snapshot().state == .stopped)
         try await joiner.disconnect()
-        try await joiner.stop()
+        try await joiner.control.stop()
     }
 
     @Test("a service casting to itself into its own full `.block` mailbox does not hang: accepted over capacity", .timeLimit(.minutes(15)))
@@ -85,7 +85,7 @@ struct DeadlockTests {
         try await service.floodSelf(count: 20)
         #expect(try await service.received() == 20)
         try await service.remember(nil)
-        try await service.stop()
+        try await service.control.stop()
     }
 
     @Test("waiting for room in a service that is blocked on the waiter does not hang", .timeLimit(.minutes(15)))
@@ -98,15 +98,15 @@ struct DeadlockTests {
         a.hold(entered: entered, release: release)
         try await runOnNewThread { entered.wait() }
         let flooding = Task { try await a.flood(b, count: 5) }
-        while a.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        while a.control.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         b.callBack(a)
-        while a.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        while a.control.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
         release.signal()
         // A fills B's mailbox while B waits on A: the casts are accepted over capacity.
         try await flooding.value
         #expect(try await b.received() == 5)
-        try await a.stop()
-        try await b.stop()
+        try await a.control.stop()
+        try await b.control.stop()
     }
 
     @Test("concurrent calls through a DAG of services never report a false deadlock (1,000,000 calls)")

@@ -12,7 +12,7 @@ struct TimeoutTests {
             let started = ContinuousClock.now
             var caught: ServiceError?
             do {
-                _ = try sleeper.timeout(.milliseconds(50)).nap(milliseconds: 400)
+                _ = try sleeper.timingOut(after: .milliseconds(50)).nap(milliseconds: 400)
             } catch let error as ServiceError {
                 caught = error
             }
@@ -31,21 +31,21 @@ struct TimeoutTests {
         let sleeper = try Sleeper.Service(counter: ReleaseCounter(), options: .init(callTimeout: .milliseconds(30)))
         let error = await #expect(throws: ServiceError.self) { try await sleeper.nap(milliseconds: 300) }
         #expect(error?.code == .timeout)
-        #expect(try await sleeper.timeout(.seconds(5)).nap(milliseconds: 60) == 2)
+        #expect(try await sleeper.timingOut(after: .seconds(5)).nap(milliseconds: 60) == 2)
     }
 
     @Test("an async call slower than its timeout throws `timeout`; cancellation throws CancellationError")
     func asyncTimeoutAndCancellation() async throws {
         let sleeper = try Sleeper.Service(counter: ReleaseCounter())
         let error = await #expect(throws: ServiceError.self) {
-            try await sleeper.timeout(.milliseconds(40)).nap(milliseconds: 300)
+            try await sleeper.timingOut(after: .milliseconds(40)).nap(milliseconds: 300)
         }
         #expect(error?.code == .timeout)
 
         // The service is held until after the cancellation, so the answer cannot win.
         let gate = DispatchSemaphore(value: 0)
         let held = Task { try await sleeper.hold(until: gate) }
-        let call = Task { try await sleeper.timeout(.seconds(30)).nap(milliseconds: 1) }
+        let call = Task { try await sleeper.timingOut(after: .seconds(30)).nap(milliseconds: 1) }
         try await Task.sleep(for: .milliseconds(20))
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
@@ -64,7 +64,7 @@ struct TimeoutTests {
         let gate = DispatchSemaphore(value: 0)
         let busy = Task { try await sleeper.hold(until: gate) }
         while counter.napsStarted.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        let quick = sleeper.timeout(.milliseconds(100))
+        let quick = sleeper.timingOut(after: .milliseconds(100))
         let timedOut = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<calls {
                 group.addTask {
@@ -85,7 +85,7 @@ struct TimeoutTests {
         _ = try await sleeper.ping()
         #expect(counter.released.load(ordering: .relaxed) == calls)
         #expect(ThreadInfo.count(named: name) == 1)
-        try await sleeper.stop()
+        try await sleeper.control.stop()
         #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 }

@@ -80,8 +80,8 @@ final class Ledger2 {
         return balance
     }
 
-    /// Holds the service until `gate` opens.
-    public func hold(_ gate: AsyncGate) async {
+    /// Holds the service until `gate` opens. An `async` cast: the sender does not wait.
+    @Cast public func hold(_ gate: AsyncGate) async {
         await gate.wait()
         entries.append("held")
     }

@@ -134,7 +134,7 @@ final class Joiner {
     }
 
     /// `stop()` on the peer: a graceful stop request, then a join.
-    public func stopPeer() throws { try peer?.stop() }
+    public func stopPeer() throws { try peer?.control.stop() }
 
     public func ping() -> String { "pong" }
 

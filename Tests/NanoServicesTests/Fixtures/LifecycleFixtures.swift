@@ -81,7 +81,7 @@ final class SelfWaiter {
     /// Stop-and-wait from inside: must fail with `deadlock` (the stop is still requested).
     public func stopSelfAndWait() -> String {
         do {
-            try me!.stop()
+            try me!.control.stop()
             return "stopped"
         } catch let error as ServiceError {
             return "\(error.code)"

@@ -15,11 +15,10 @@ protocol AsyncKeyValueStore: Sendable {
     func put(_ key: String, _ value: String) async
 }
 
-/// Monitoring needs only the handle's own status properties.
+/// Monitoring needs only the handle's own lifecycle and introspection.
 @ServiceInterface
 protocol Monitored: Sendable {
-    var name: String { get }
-    var state: ServiceState { get }
+    var control: ServiceControl { get }
 }
 
 /// The production store: a service whose handle conforms to all three protocols.

@@ -31,15 +31,15 @@ struct ProtocolHandleTests {
         #expect(try await countOpenSessions(["ada", "bob", "eve"], in: asyncStore) == 1)
 
         let monitored: any Monitored = service
-        #expect(monitored.name == "kv-store")
-        #expect(monitored.state == .running)
+        #expect(monitored.control.name == "kv-store")
+        #expect(monitored.control.state == .running)
     }
 
     @Test("a protocol-typed handle reports a stopped service through the protocol's `throws`")
     func stoppedServiceThrowsThroughProtocol() async throws {
         let service = try MemoryStore.Service()
         let store: any KeyValueStore = service
-        try await service.stop()
+        try await service.control.stop()
         let error = try await runOnNewThread { () -> ServiceError? in
             do {
                 _ = try store.get("anything")
@@ -62,7 +62,7 @@ struct ProtocolHandleTests {
         #expect(threads.count == 1)
         #expect(!threads.contains(ThreadInfo.currentID))
         #expect(ThreadInfo.count(named: name) == 1)
-        try await counter.stop()
+        try await counter.control.stop()
         #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 }

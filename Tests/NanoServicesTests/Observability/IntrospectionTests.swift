@@ -23,11 +23,11 @@ struct ObservabilityIntrospectionTests {
             }
         }
         for service in services {
-            let snapshot = service.snapshot()
+            let snapshot = service.control.snapshot()
             #expect(snapshot.state == .running)
             #expect(snapshot.mailboxDepth == 1_000)
             #expect(snapshot.messagesHandled == 1)  // `hold`, counted when it began
-            #expect(snapshot.threadName == service.name)
+            #expect(snapshot.threadName == service.control.name)
             #expect(snapshot.threadID != nil)
         }
         let live = ServiceRegistry.snapshot().filter { names.contains($0.name) }
@@ -37,21 +37,21 @@ struct ObservabilityIntrospectionTests {
         for release in releases { release.signal() }
         for service in services {
             #expect(try await service.sum() == 1_000)
-            let snapshot = service.snapshot()
+            let snapshot = service.control.snapshot()
             #expect(snapshot.mailboxDepth == 0)
             #expect(snapshot.messagesHandled == 1_002)
             #expect(snapshot.handledByMethod == ["hold(entered:release:)": 1, "add(_:)": 1_000, "sum()": 1])
             #expect(snapshot.castsDropped == 0)
             #expect(snapshot.callsFailed.isEmpty)
             #expect(snapshot.busyTime > .zero)
-            #expect(snapshot.description.contains("\(service.name) [Probe] running"))
+            #expect(snapshot.description.contains("\(service.control.name) [Probe] running"))
             #expect(snapshot.description.contains("handled=1002"))
         }
 
-        for service in services { try await service.stop() }
+        for service in services { try await service.control.stop() }
         for service in services {
-            #expect(service.snapshot().state == .stopped)
-            #expect(service.snapshot().mailboxDepth == 0)
+            #expect(service.control.snapshot().state == .stopped)
+            #expect(service.control.snapshot().mailboxDepth == 0)
         }
         #expect(ServiceRegistry.snapshot().allSatisfy { !names.contains($0.name) })
     }
@@ -60,12 +60,12 @@ struct ObservabilityIntrospectionTests {
     func failuresByCode() async throws {
         let service = try Probe.Service(options: .named("intro-failures"))
         await #expect(throws: ServiceError.self) {
-            try await service.timeout(.milliseconds(5)).sleep(milliseconds: 200)
+            try await service.timingOut(after: .milliseconds(5)).sleep(milliseconds: 200)
         }
-        try await service.stop()
+        try await service.control.stop()
         service.add(1)
         await #expect(throws: ServiceError.self) { try await service.sum() }
-        let snapshot = service.snapshot()
+        let snapshot = service.control.snapshot()
         #expect(snapshot.callsFailed == [.timeout: 1, .stopped: 1])
         #expect(snapshot.castsDropped == 1)
         #expect(snapshot.description.contains("failed=stopped:1,timeout:1"))
@@ -96,17 +96,17 @@ struct ObservabilityStatisticsOffTests {
         let service = try Probe.Service(options: .init(name: "intro-off", collectsStatistics: false))
         for _ in 0..<100 { service.add(1) }
         #expect(try await service.sum() == 100)  // every cast handled before the call
-        let running = service.snapshot()
+        let running = service.control.snapshot()
         #expect(running.state == .running)
         #expect(running.messagesHandled == 0)
         #expect(running.handledByMethod.isEmpty)
         #expect(running.busyTime == .zero)
         #expect(running.mailboxDepth == 0)
 
-        try await service.stop()
+        try await service.control.stop()
         service.add(1)
         await #expect(throws: ServiceError.self) { try await service.sum() }
-        let stopped = service.snapshot()
+        let stopped = service.control.snapshot()
         #expect(stopped.state == .stopped)
         #expect(stopped.castsDropped == 1)
         #expect(stopped.callsFailed == [.stopped: 1])
@@ -117,10 +117,10 @@ struct ObservabilityStatisticsOffTests {
         let service = try Probe.Service(options: .init(name: "intro-on"))
         for _ in 0..<100 { service.add(1) }
         #expect(try await service.sum() == 100)
-        let snapshot = service.snapshot()
+        let snapshot = service.control.snapshot()
         #expect(snapshot.messagesHandled == 101)
         #expect(snapshot.handledByMethod == ["add(_:)": 100, "sum()": 1])
         #expect(snapshot.busyTime > .zero)
-        try await service.stop()
+        try await service.control.stop()
     }
 }

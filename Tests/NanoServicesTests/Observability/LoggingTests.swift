@@ -12,7 +12,7 @@ struct ObservabilityLoggingTests {
         let service = try Probe.Service(options: .init(name: "logging-probe", logger: logger))
         service.fail()
         _ = try await service.sum()
-        try await service.stop()
+        try await service.control.stop()
         service.add(1)
 
         let entries = logs.entries
@@ -35,7 +35,7 @@ struct ObservabilityLoggingTests {
         let logger = Logger(label: "observability-test") { [logs] _ in logs }
         let service = try Probe.Service(options: .init(name: "logging-life", logger: logger))
         _ = try await service.sum()
-        try await service.stop()
+        try await service.control.stop()
         let messages = logs.entries.filter { $0.level == .debug }.map { "\($0.message)" }
         #expect(messages == ["service started", "service stopping", "service stopped"])
         #expect(logs.entries.allSatisfy { $0.metadata["service"] == "logging-life" })
@@ -47,9 +47,9 @@ struct ObservabilityLoggingTests {
         let logger = Logger(label: "observability-test") { _ in logs }
         let service = try Probe.Service(options: .init(name: "logging-timeout", logger: logger))
         await #expect(throws: ServiceError.self) {
-            try await service.timeout(.milliseconds(5)).sleep(milliseconds: 100)
+            try await service.timingOut(after: .milliseconds(5)).sleep(milliseconds: 100)
         }
-        try await service.stop()
+        try await service.control.stop()
         let warnings = logs.entries.filter { $0.level == .warning }
         #expect(warnings.count == 1)
         #expect(warnings.first?.metadata["code"] == "timeout")

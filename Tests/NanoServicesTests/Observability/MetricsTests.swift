@@ -13,9 +13,9 @@ struct ObservabilityMetricsTests {
         for _ in 0..<100 { service.add(2) }
         #expect(try await service.sum() == 200)
         await #expect(throws: ServiceError.self) {
-            try await service.timeout(.milliseconds(5)).sleep(milliseconds: 100)
+            try await service.timingOut(after: .milliseconds(5)).sleep(milliseconds: 100)
         }
-        try await service.stop()
+        try await service.control.stop()
         service.add(1)  // dropped
         await #expect(throws: ServiceError.self) { try await service.sum() }
 

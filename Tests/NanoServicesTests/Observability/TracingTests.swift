@@ -29,9 +29,9 @@ struct ObservabilityTracingTests {
         #expect(handle.parentSpanID == root.spanID)
         #expect(relayed.parentSpanID == handle.spanID)
         #expect(recorded.parentSpanID == relayed.spanID)
-        try await front.stop()
-        try await relay.stop()
-        try await sink.stop()
+        try await front.control.stop()
+        try await relay.control.stop()
+        try await sink.control.stop()
     }
 
     @Test("an async method runs in the caller's trace")
@@ -51,9 +51,9 @@ struct ObservabilityTracingTests {
         let later = try #require(spans.first { $0.operationName == "front.handleLater" })
         let root = try #require(spans.first { $0.operationName == "test.asyncRoot" })
         #expect(later.parentSpanID == root.spanID)
-        try await front.stop()
-        try await relay.stop()
-        try await sink.stop()
+        try await front.control.stop()
+        try await relay.control.stop()
+        try await sink.control.stop()
     }
 
     @Test("without a context, nothing is carried: the service sees none")
@@ -61,6 +61,6 @@ struct ObservabilityTracingTests {
         let sink = try TraceSink.Service(options: .named("trace-none"))
         sink.record()
         #expect(try await sink.count() == 1)
-        try await sink.stop()
+        try await sink.control.stop()
     }
 }

@@ -73,7 +73,7 @@ final class PoolWorker {
     /// How many of `service`'s methods had finished (counted by `progress`) and how deep its
     /// mailbox was, when this one ran.
     public func observe(_ service: PoolWorker.Service, progress: Overlap) -> [Int] {
-        [progress.finished.load(ordering: .relaxed), service.snapshot().mailboxDepth]
+        [progress.finished.load(ordering: .relaxed), service.control.snapshot().mailboxDepth]
     }
 }
 
@@ -90,8 +90,8 @@ final class PoolBlocker {
 
     /// Stops `other` and waits (sync `join`) until it has ended.
     public func stopAndJoin(_ other: Counter.Service) throws -> String {
-        try other.stop()
-        return "\(other.state)"
+        try other.control.stop()
+        return "\(other.control.state)"
     }
 }
 

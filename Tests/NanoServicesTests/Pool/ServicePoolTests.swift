@@ -25,11 +25,11 @@ struct ServicePoolTests {
         #expect(overlap.most.load(ordering: .relaxed) == 1)
         #expect(try await other.count() == 2_000)
         #expect(try await worker.threadName().hasPrefix("pt-order-"))
-        #expect(worker.snapshot().threadName == "pt-order")
-        #expect(worker.snapshot().messagesHandled == 80_003)  // the casts and three calls
+        #expect(worker.control.snapshot().threadName == "pt-order")
+        #expect(worker.control.snapshot().messagesHandled == 80_003)  // the casts and three calls
         #expect(pool.threadCounts.alive <= 2)
-        try await worker.stop()
-        try await other.stop()
+        try await worker.control.stop()
+        try await other.control.stop()
     }
 
     @Test("10,000 pooled services on 2 threads: spawn, call each, stop — no thread per service")
@@ -45,9 +45,9 @@ struct ServicePoolTests {
         }
         #expect(pool.threadCounts.alive <= 2)
         #expect(ThreadInfo.count(prefixed: "pt-many") <= 2)
-        for service in services { service.requestStop() }
-        for service in services { try await service.join() }
-        #expect(services.allSatisfy { $0.snapshot().state == .stopped })
+        for service in services { service.control.requestStop() }
+        for service in services { try await service.control.join() }
+        #expect(services.allSatisfy { $0.control.snapshot().state == .stopped })
     }
 
     @Test("blocking calls along a chain of services on a 1-thread pool complete; extra threads retire", .timeLimit(.minutes(15)))
@@ -63,9 +63,9 @@ struct ServicePoolTests {
         // lent for each blocked one, B and C could never run.
         #expect(try await a.relay(hops: 2) == "A>B>C")
         #expect(await ThreadInfo.eventually { pool.threadCounts == (alive: 1, blocked: 0) })
-        try await a.stop()
-        try await b.stop()
-        try await c.stop()
+        try await a.control.stop()
+        try await b.control.stop()
+        try await c.control.stop()
     }
 
     @Test("a cycle of blocking calls between pooled services fails fast with deadlock", .timeLimit(.minutes(15)))
@@ -81,8 +81,8 @@ struct ServicePoolTests {
         #expect(error?.cycle == ["pA", "pB", "pA"] || error?.cycle == ["pB", "pA", "pB"])
         try await a.connect(to: nil)
         try await b.connect(to: nil)
-        try await a.stop()
-        try await b.stop()
+        try await a.control.stop()
+        try await b.control.stop()
     }
 
     @Test("async methods on a pooled service run on the pool and never interleave")
@@ -100,7 +100,7 @@ struct ServicePoolTests {
         #expect(placement.before.hasPrefix("pt-async-"))
         #expect(placement.afterSleep.hasPrefix("pt-async-"))
         #expect(placement.afterLookup.hasPrefix("pt-async-"))
-        try await ledger.stop()
+        try await ledger.control.stop()
     }
 
     @Test("a busy pooled service does not keep a 1-thread pool from the others")
@@ -118,7 +118,7 @@ struct ServicePoolTests {
         try await runOnNewThread { entered.wait() }
         for _ in 0..<50_000 { busy.work(microseconds: 2) }  // queued first: ≥ 100 ms of work
         let observed = Task { try await quiet.observe(busy, progress: busyProgress) }
-        while quiet.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        while quiet.control.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         release.signal()
         // The quiet service ran after one slice of the busy one, not after its whole backlog,
         // and the busy one's depth counted the rest of the batch its slice left in hand.
@@ -128,9 +128,9 @@ struct ServicePoolTests {
         #expect(busyDoneWhenQuietRan <= 256)
         #expect(seen[1] == 50_000 - busyDoneWhenQuietRan)
         #expect(try await busy.count() == 50_000)
-        try await busy.stop()
-        try await quiet.stop()
-        try await blocker.stop()
+        try await busy.control.stop()
+        try await quiet.control.stop()
+        try await blocker.control.stop()
     }
 
     @Test("stop, join and release work as with a thread; a throwing initializer rethrows at spawn")
@@ -138,9 +138,9 @@ struct ServicePoolTests {
         let pool = ServicePool(name: "pt-life", threads: 1)
         let counter = try Counter.Service(start: 0, options: .init(name: "pooled-counter", placement: .pool(pool)))
         for _ in 0..<1_000 { counter.increment() }
-        try await counter.stop()  // graceful: drains first
-        #expect(counter.snapshot().messagesHandled == 1_000)
-        #expect(counter.snapshot().state == .stopped)
+        try await counter.control.stop()  // graceful: drains first
+        #expect(counter.control.snapshot().messagesHandled == 1_000)
+        #expect(counter.control.snapshot().state == .stopped)
         await #expect(throws: ServiceError.self) { try await counter.current() }
 
         #expect(throws: OpenFailed.self) {
@@ -166,13 +166,13 @@ struct ServicePoolTests {
         blocker.hold(entered: entered, release: gate)
         try await runOnNewThread { entered.wait() }
         let queued = Task { try await counter.current() }
-        while counter.snapshot().mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
-        counter.requestStop(.immediate)
+        while counter.control.snapshot().mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        counter.control.requestStop(.immediate)
         gate.signal()
         let error = await #expect(throws: ServiceError.self) { try await queued.value }
         #expect(error?.code == .stopped)
-        try await counter.join()
-        try await blocker.stop()
+        try await counter.control.join()
+        try await blocker.control.stop()
     }
 
     @Test("waiting for room in a full mailbox, or in join, lends the pool thread too", .timeLimit(.minutes(15)))
@@ -185,7 +185,7 @@ struct ServicePoolTests {
         // The feeder fills the sink's mailbox and waits for room on the only pool thread;
         // the sink can only make room on a lent thread.
         #expect(try await feeder.feed(sink, count: 200) == 200)
-        try await sink.stop()
+        try await sink.control.stop()
         #expect(counters.handled.load(ordering: .relaxed) == 200)
 
         let counter = try Counter.Service(start: 0, options: .init(placement: .pool(pool)))
@@ -193,7 +193,7 @@ struct ServicePoolTests {
         // `stop()` joins: the feeder's pool thread waits for the counter's last slice.
         #expect(try await feeder.stopAndJoin(counter) == "stopped")
         #expect(await ThreadInfo.eventually { pool.threadCounts == (alive: 1, blocked: 0) })
-        try await feeder.stop()
+        try await feeder.control.stop()
     }
 
     @Test("the shared pool runs services like any pool")
@@ -202,9 +202,9 @@ struct ServicePoolTests {
         counter.add(3)
         #expect(try await counter.current() == 10)
         #expect(try await counter.threadName().hasPrefix("nano-pool-"))
-        #expect(counter.snapshot().threadName == "nano-pool")
+        #expect(counter.control.snapshot().threadName == "nano-pool")
         #expect(ServicePool.shared.threadCount == ServicePool.coreCount)
-        try await counter.stop()
+        try await counter.control.stop()
     }
 
     @Test("a pool that cannot start a thread makes the spawn throw `spawnFailed`")
@@ -233,8 +233,8 @@ struct ServicePoolShutdownTests {
         try await pool.shutdown()
         #expect(pool.isShutDown)
         for counter in counters {
-            #expect(counter.snapshot().state == .stopped)
-            #expect(counter.snapshot().messagesHandled == 100)  // graceful: drained first
+            #expect(counter.control.snapshot().state == .stopped)
+            #expect(counter.control.snapshot().messagesHandled == 100)  // graceful: drained first
         }
         #expect(pool.threadCounts == (alive: 0, blocked: 0))
         #expect(await ThreadInfo.eventually { ThreadInfo.count(prefixed: "pt-down-") == 0 })
@@ -257,6 +257,6 @@ struct ServicePoolShutdownTests {
         #expect(!pool.isShutDown)  // nothing was stopped
         #expect(try await closer.ping() == "pong")
         try await pool.shutdown()
-        #expect(closer.snapshot().state == .stopped)
+        #expect(closer.control.snapshot().state == .stopped)
     }
 }

@@ -65,14 +65,14 @@ struct TopicTests {
         let stopped = listeners[1]
         try await runOnNewThread {
             for sequence in 0..<20_000 {
-                if sequence == 10_000 { try stopped.handle.stop() }   // graceful: drains the first 10,000
+                if sequence == 10_000 { try stopped.handle.control.stop() }   // graceful: drains the first 10,000
                 topic.publish(Tick(publisher: 0, sequence: sequence))
             }
         }
         #expect(topic.subscriberCount == 2)
         #expect(!stopped.token.isActive)
-        #expect(stopped.handle.state == .stopped)
-        #expect(stopped.handle.droppedCasts == 0) // skipped, not sent and dropped
+        #expect(stopped.handle.control.state == .stopped)
+        #expect(stopped.handle.control.droppedCasts == 0) // skipped, not sent and dropped
         let stoppedTally = try #require(probes[1].final.withLock { $0 })
         #expect(stoppedTally.received == 10_000)
         #expect(stoppedTally.outOfOrder == 0)
@@ -97,13 +97,13 @@ struct TopicTests {
             }
             group.addTask {
                 try await runOnNewThread {
-                    try listeners[0].handle.stop()
-                    listeners[1].handle.requestStop(.immediate)
+                    try listeners[0].handle.control.stop()
+                    listeners[1].handle.control.requestStop(.immediate)
                 }
             }
             try await group.waitForAll()
         }
-        try await listeners[1].handle.join()
+        try await listeners[1].handle.control.join()
         #expect(topic.subscriberCount == 2)
         #expect(!listeners[0].token.isActive && !listeners[1].token.isActive)
         for listener in listeners[2...] {
@@ -118,7 +118,7 @@ struct TopicTests {
         let topic = Topic<Tick>()
         let listeners = try subscribeListeners(2, prefix: "count", to: topic)
         #expect(topic.subscriberCount == 2)
-        try await listeners[0].handle.stop()
+        try await listeners[0].handle.control.stop()
         #expect(topic.subscriberCount == 1)
         #expect(!listeners[0].token.isActive)
         #expect(listeners[1].token.isActive)
@@ -140,7 +140,7 @@ struct TopicTests {
         for sequence in 100..<200 { topic.publish(Tick(publisher: 0, sequence: sequence)) }
         #expect(try await listeners[0].handle.currentTally().received == 100)
         #expect(try await listeners[1].handle.currentTally().received == 200)
-        #expect(listeners[0].handle.state == .running) // unsubscribing does not stop the service
+        #expect(listeners[0].handle.control.state == .running) // unsubscribing does not stop the service
     }
 
     @Test("a closure subscriber runs on the publisher's thread, once per event, until cancelled")
@@ -211,9 +211,9 @@ struct TopicTests {
             for sequence in 1..<1_000 { topic.publish(Tick(publisher: 0, sequence: sequence)) }
         }
         // The publisher finished while the slow subscriber was stuck on its first event.
-        #expect(slow.droppedCasts == 999)
+        #expect(slow.control.droppedCasts == 999)
         #expect(try await fast.currentTally().received == 1_000)
         gate.signal()
-        try await slow.stop()
+        try await slow.control.stop()
     }
 }

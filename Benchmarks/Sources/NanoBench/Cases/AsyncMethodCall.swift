@@ -7,7 +7,7 @@ struct AsyncMethodCall: BenchCase {
         let operations = settings.scaled(100_000, quick: 1_000)
         let nano = try NanoAsyncCounter.Service(options: .init(name: "bench-async"))
         let actor = AsyncCounterActor()
-        defer { try? nano.stop() }
+        defer { try? nano.control.stop() }
 
         let contenders = [
             Contender("NanoServices async method", operations: operations, nano: true) { ops in

@@ -15,7 +15,7 @@ struct CallRoundTripAsync: BenchCase {
         let pinnedExecutor = DedicatedThreadExecutor(name: "bench-actor")
         let pinned = PinnedCounterActor(executor: pinnedExecutor)
         defer {
-            try? nano.stop()
+            try? nano.control.stop()
             try? nio.shutdown()
             naive.requestStop()
             pinnedExecutor.shutdown()

@@ -16,7 +16,7 @@ struct CallRoundTripSync: BenchCase {
         let nio = NIOCounter()
         let naive = NaiveWorker()
         defer {
-            try? nano.stop()
+            try? nano.control.stop()
             try? pool.shutdown()
             try? nio.shutdown()
             naive.requestStop()

@@ -7,10 +7,10 @@ struct CallSafetyCost: BenchCase {
         let operations = settings.scaled(200_000, quick: 2_000)
         let target = try NanoCounter.Service(options: .init(name: "bench-target"))
         let forwarder = try NanoForwarder.Service(target: target, options: .init(name: "bench-forward"))
-        let limited = target.timeout(.seconds(30))
+        let limited = target.timingOut(after: .seconds(30))
         defer {
-            try? forwarder.stop()
-            try? target.stop()
+            try? forwarder.control.stop()
+            try? target.control.stop()
         }
 
         let contenders = [
@@ -22,7 +22,7 @@ struct CallSafetyCost: BenchCase {
                 }
             },
             Contender("with a call timeout", operations: operations,
-                      note: "`handle.timeout(.seconds(30))`: the caller parks with a deadline") { ops in
+                      note: "`handle.timingOut(after: .seconds(30))`: the caller parks with a deadline") { ops in
                 try MonotonicClock.measure {
                     var value = 0
                     for _ in 0..<ops { value = try limited.echo(value) }

@@ -28,9 +28,9 @@ struct CastThroughput: BenchCase {
         let pinnedExecutor = DedicatedThreadExecutor(name: "bench-actor")
         let pinned = PinnedCounterActor(executor: pinnedExecutor)
         defer {
-            try? nano.stop()
-            try? nanoNoSpin.stop()
-            try? nanoNoStats.stop()
+            try? nano.control.stop()
+            try? nanoNoSpin.control.stop()
+            try? nanoNoStats.control.stop()
             try? pool.shutdown()
             try? nio.shutdown()
             naive.requestStop()

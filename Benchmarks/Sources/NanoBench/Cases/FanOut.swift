@@ -24,7 +24,7 @@ struct FanOut: BenchCase {
         let queues = (0..<subscriberCount).map { _ in DispatchCounter() }
         let actors = (0..<subscriberCount).map { _ in CounterActor() }
         defer {
-            for service in services + pooled { service.requestStop() }
+            for service in services + pooled { service.control.requestStop() }
             try? pool.shutdown()
         }
 

@@ -18,7 +18,7 @@ struct PayloadMove: BenchCase {
         let pinnedExecutor = DedicatedThreadExecutor(name: "bench-actor")
         let pinned = PinnedCounterActor(executor: pinnedExecutor)
         defer {
-            try? nano.stop()
+            try? nano.control.stop()
             pinnedExecutor.shutdown()
         }
 

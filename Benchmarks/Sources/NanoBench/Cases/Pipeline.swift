@@ -22,7 +22,7 @@ struct Pipeline: BenchCase {
         let actor2 = PipelineStageActor(next: actor3)
         let actor1 = PipelineStageActor(next: actor2)
         defer {
-            for stage in [nano1, nano2, nano3] { try? stage.stop() }
+            for stage in [nano1, nano2, nano3] { try? stage.control.stop() }
             for stage in [nio1, nio2, nio3] { try? stage.shutdown() }
             for worker in naive { worker.requestStop() }
         }

@@ -35,8 +35,8 @@ enum SpawnStopChild {
                 precondition(answer == 2)
             }
             threads = ProcessStats.threadCount ?? 0
-            for service in services { service.requestStop() }
-            for service in services { try service.join() }
+            for service in services { service.control.requestStop() }
+            for service in services { try service.control.join() }
         case "naive":
             var workers: [NaiveWorker] = []
             workers.reserveCapacity(count)

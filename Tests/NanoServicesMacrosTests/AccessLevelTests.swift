@@ -55,7 +55,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -145,7 +145,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                package struct Service: NanoServices.ServiceHandle {
+                package nonisolated struct Service: NanoServices.ServiceHandle {
                     package typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -232,7 +232,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -323,7 +323,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -456,7 +456,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -560,7 +560,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -679,7 +679,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -777,7 +777,7 @@ struct AccessLevelTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -857,7 +857,7 @@ struct AccessLevelTests {
                     /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                     /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                     /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                    struct Service: NanoServices.ServiceHandle {
+                    nonisolated struct Service: NanoServices.ServiceHandle {
                         typealias _Message = _$Message
 
                         /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -86,7 +86,8 @@ struct AvailabilityTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -131,9 +132,11 @@ struct AvailabilityTests {
                     }
 
                     /// Call: runs `total()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, deprecated)
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func total() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.total(reply), reply)
@@ -218,7 +221,8 @@ struct AvailabilityTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -320,7 +324,8 @@ struct AvailabilityTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -343,8 +348,10 @@ struct AvailabilityTests {
                     }
 
                     /// Call: runs `total()` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func total() throws -> Int {
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.total(reply), reply)

@@ -136,7 +136,7 @@ struct CounterExpansionTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -55,7 +55,7 @@ struct InitializerTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -144,7 +144,7 @@ struct InitializerTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -263,7 +263,7 @@ struct InitializerTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                public struct Service: NanoServices.ServiceHandle {
+                public nonisolated struct Service: NanoServices.ServiceHandle {
                     public typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -334,7 +334,7 @@ struct InitializerTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -414,7 +414,7 @@ struct InitializerTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

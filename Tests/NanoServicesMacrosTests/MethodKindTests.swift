@@ -53,7 +53,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -144,7 +144,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -252,7 +252,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -362,7 +362,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -462,7 +462,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -561,7 +561,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -657,7 +657,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -762,7 +762,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -871,7 +871,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -987,7 +987,7 @@ struct MethodKindTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

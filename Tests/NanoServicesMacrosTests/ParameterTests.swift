@@ -83,7 +83,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -215,7 +215,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -320,7 +320,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -452,7 +452,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -599,7 +599,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -702,7 +702,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -807,7 +807,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -914,7 +914,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.
@@ -1045,7 +1045,7 @@ struct ParameterTests {
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
                 /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
                 /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
-                struct Service: NanoServices.ServiceHandle {
+                nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
                     /// The runtime object behind the handle. Implementation detail of `@NanoService`.

@@ -91,7 +91,8 @@ struct UnforwardedMemberTests {
                 ///
                 /// Copy it and share it freely: every copy reaches the same instance, which handles one message
                 /// at a time. Casts return at once; calls wait for the result (the synchronous overload blocks
-                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully.
+                /// the thread, the `async` one suspends). Releasing the last copy stops the service gracefully;
+                /// `control` stops and inspects it, `timingOut(after:)` limits how long a call site waits.
                 nonisolated struct Service: NanoServices.ServiceHandle {
                     typealias _Message = _$Message
 
@@ -114,8 +115,10 @@ struct UnforwardedMemberTests {
                     }
 
                     /// Call: runs `get(_:)` on the service's thread; blocks the calling thread until it returns.
+                    /// Not available from async code, where it would hold a cooperative thread: use `try await`.
                     ///
                     /// - Throws: `ServiceError` when the call cannot complete.
+                    @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func get(_ key: String) throws -> Int? {
                         let reply = NanoServices._Reply<Int?>()
                         return try _$runtime._call(.get(key, reply), reply)

@@ -33,6 +33,6 @@ extension LegacyCounter.Service: IncrementingByAmount {}
         incrementing.increment(by: 3)
         counter.add(1)
         #expect(try await counter.current() == 4)
-        try await counter.stop()
+        try await counter.control.stop()
     }
 }

@@ -41,6 +41,6 @@ final class ConditionalProbe {
         #expect(try await probe.doubled() == 14)
         try await probe.reset()  // a `@Call` inside `#if`: the caller waits for it
         #expect(try await probe.current() == 0)
-        try await probe.stop()
+        try await probe.control.stop()
     }
 }

@@ -16,7 +16,7 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Write every measurement to this file as JSON.")
     var json: String?
 
-    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout).")
+    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout, idle-request, idle-chain, idle-nested).")
     var filter: String?
 
     @Option(help: "Run only the peers whose name contains this text (e.g. NanoServices); ratios need the peers, so targets may go unchecked.")
@@ -46,6 +46,9 @@ struct NanoBench: ParsableCommand {
             SpawnStop(count: quick ? 1_000 : 10_000),
             Pipeline(),
             FanOut(),
+            IdleRequestReply(),
+            IdleChain(),
+            IdleNestedCalls(),
         ]
         let cases = allCases.filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
         if cases.isEmpty {

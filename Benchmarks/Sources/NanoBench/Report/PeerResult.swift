@@ -61,4 +61,19 @@ struct CaseReport: Sendable {
         let label = factor == 1 ? "faster than \(peer)" : "≥\(Format.ratio(factor)) faster than \(peer)"
         targets.append(TargetCheck(target: label, met: ratio >= factor, measured: "\(Format.ratio(ratio))"))
     }
+
+    /// Records whether the faster NanoServices row (own thread or pool, whichever placement
+    /// suits the workload) is at least as fast as each of `peers` (issue 12's targets).
+    mutating func requireBestNanoServices(atLeastAsFastAs peers: [String]) {
+        guard let best = measurements.filter(\.isNano).min(by: { $0.nanosecondsPerOperation < $1.nanosecondsPerOperation })
+        else { return }
+        for peer in peers {
+            guard let other = measurement(peer) else { continue }
+            let ratio = other.nanosecondsPerOperation / best.nanosecondsPerOperation
+            targets.append(TargetCheck(
+                target: "best NanoServices row (\(best.peer)) at least as fast as \(peer)",
+                met: ratio >= 1,
+                measured: ratio >= 1 ? "nano \(Format.ratio(ratio)) faster" : "peer \(Format.ratio(1 / ratio)) faster"))
+        }
+    }
 }

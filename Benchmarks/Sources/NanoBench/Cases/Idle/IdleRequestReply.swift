@@ -1,0 +1,70 @@
+import Dispatch
+import NanoServices
+
+/// Issue 12: request/reply from one caller to many mostly idle services. Each call goes to a
+/// service picked at random out of `services`, so almost every call finds its service idle:
+/// the cost is the wake-up, not the mailbox.
+struct IdleRequestReply: BenchCase {
+    var id: String { "idle-request" }
+
+    func run(_ settings: BenchSettings) throws -> CaseReport {
+        let count = settings.quick ? 50 : 1_000
+        let calls = settings.scaled(20_000, quick: 500)
+        let pool = ServicePool(name: "bench-idle")
+        let pooled = try (0..<count).map { _ in try NanoAccount.Service(options: .init(placement: .pool(pool))) }
+        let threaded = try (0..<count).map { _ in try NanoAccount.Service() }
+        let actors = (0..<count).map { _ in AccountActor() }
+        let queues = (0..<count).map { _ in DispatchAccount() }
+        defer {
+            for service in pooled + threaded { service.control.requestStop() }
+            try? pool.shutdown()
+        }
+
+        let contenders = [
+            Contender("NanoServices pooled, sync call", operations: calls, nano: true,
+                      note: "\(count) services on a ServicePool of \(pool.threadCount) threads; a plain thread calls one at random, blocking") { ops in
+                var indices = IndexSequence(count: count)
+                return try MonotonicClock.measure {
+                    for _ in 0..<ops { _ = try pooled[indices.next()].deposit(1) }
+                }
+            },
+            Contender("NanoServices pooled, async call", operations: calls, nano: true,
+                      note: "the same, `try await` from one task") { ops in
+                try blockingAwait {
+                    var indices = IndexSequence(count: count)
+                    return try await MonotonicClock.measure {
+                        for _ in 0..<ops { _ = try await pooled[indices.next()].deposit(1) }
+                    }
+                }
+            },
+            Contender("NanoServices thread each, sync call", operations: calls, nano: true,
+                      note: "\(count) services, each on its own thread (default options)") { ops in
+                var indices = IndexSequence(count: count)
+                return try MonotonicClock.measure {
+                    for _ in 0..<ops { _ = try threaded[indices.next()].deposit(1) }
+                }
+            },
+            Contender("actor await", operations: calls,
+                      note: "\(count) default actors; one task awaits one at random (runs on the caller's thread when uncontended)") { ops in
+                try blockingAwait {
+                    var indices = IndexSequence(count: count)
+                    return await MonotonicClock.measure {
+                        for _ in 0..<ops { _ = await actors[indices.next()].deposit(1) }
+                    }
+                }
+            },
+            Contender("DispatchQueue sync", operations: calls,
+                      note: "\(count) serial queues; `sync` from a plain thread (runs on the caller's thread)") { ops in
+                var indices = IndexSequence(count: count)
+                return MonotonicClock.measure {
+                    for _ in 0..<ops { _ = queues[indices.next()].deposit(1) }
+                }
+            },
+        ]
+        var report = CaseReport(
+            id: id, title: "request/reply to \(count) mostly idle services, per call",
+            repetitions: settings.repetitions, measurements: try settings.measure(contenders))
+        report.requireBestNanoServices(atLeastAsFastAs: ["actor await", "DispatchQueue sync"])
+        return report
+    }
+}

@@ -99,9 +99,9 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "ServicePool(\(name), \(threadCount) threads)" }
 
-    /// Threads currently alive, and how many of them are blocked in calls. For tests and
-    /// introspection. Any thread; takes the pool's lock.
-    public var threadCounts: (alive: Int, blocked: Int) {
+    /// Threads currently alive, and how many of them are blocked in calls. For tests (hence
+    /// `package`). Any thread; takes the pool's lock.
+    package var threadCounts: (alive: Int, blocked: Int) {
         lock.withLock { (threads, blocked) }
     }
 
@@ -323,31 +323,5 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         if service.runSlice(threadID: threadID) == .again {
             schedule(service)
         }
-    }
-}
-
-/// The order in which ready services get a pool thread: first come, first served.
-/// Not thread-safe: guarded by its pool's lock.
-private struct RunQueue {
-    private var items: [Unmanaged<_ServiceContext>?] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == items.count }
-
-    mutating func append(_ entry: Unmanaged<_ServiceContext>) { items.append(entry) }
-
-    mutating func popFirst() -> Unmanaged<_ServiceContext>? {
-        guard head < items.count else { return nil }
-        let entry = items[head]
-        items[head] = nil
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 1_024 && head * 2 >= items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return entry
     }
 }

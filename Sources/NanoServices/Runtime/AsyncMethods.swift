@@ -30,6 +30,7 @@ extension _ServiceContext {
         let identifier = nextAsyncTaskID
         nextAsyncTaskID &+= 1
         asyncTasksInFlight += 1
+        asyncMethodsRunning.add(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = true }
         let info = AsyncMethodTask(service: ObjectIdentifier(self), isReentrant: reentrant)
         // The sender's tracing context, bound around the handling (see `handleOne`): the
@@ -55,6 +56,7 @@ extension _ServiceContext {
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
         asyncTasks[identifier] = nil
         asyncTasksInFlight -= 1
+        asyncMethodsRunning.subtract(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = false }
     }
 
@@ -62,6 +64,19 @@ extension _ServiceContext {
     @usableFromInline
     final func cancelAsyncMethods() {
         for task in asyncTasks.values { task.cancel() }
+    }
+
+    /// Whether this service, or a service it is blocked on (along the wait-for graph), runs an
+    /// `async` method: its progress may need Swift's cooperative pool. Any thread.
+    final var dependsOnAsyncMethod: Bool {
+        var node: _ServiceContext? = self
+        var hops = 0
+        while let current = node, hops < 1_000 {
+            if current.asyncMethodsRunning.load(ordering: .relaxed) > 0 { return true }
+            node = current.blockedOn()
+            hops += 1
+        }
+        return false
     }
 
     /// Whether the calling task is a `@Reentrant` method of this service.

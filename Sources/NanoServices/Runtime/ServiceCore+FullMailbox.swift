@@ -1,0 +1,205 @@
+import CNanoServicesShims
+
+/// The sending side's slow paths: a mailbox that is closed, full, or evicting.
+extension ServiceCore {
+    // MARK: Mailbox slow paths (closed, full, evicting)
+
+    /// A cast was not simply accepted: count a drop, reject an evicted message, or wait for room.
+    @usableFromInline
+    func castNotAccepted(_ outcome: consuming Mailbox<Envelope>.SendOutcome) {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed(let message):
+                noteDroppedCast(message.message._methodName)
+                return
+            case .full(let message):
+                guard whenFull == .block else {
+                    noteDroppedCast(message.message._methodName, reason: .mailboxFull)
+                    return
+                }
+                let method = message.message._methodName
+                guard let caller = _ServiceContext.current else {
+                    var watch: CooperativePoolGuard.Watch? = nil
+                    let counted = _isInsideTask && blockingWaitFromTaskBegins(method, isCast: true, watch: &watch)
+                    var gaveUp = false
+                    let next = sendWaitingForRoom(message, deadline: nil, watch: &watch, gaveUp: &gaveUp)
+                    if counted { CooperativePoolGuard.exit() }
+                    guard gaveUp, case .full(let message) = next else {
+                        outcome = next
+                        continue
+                    }
+                    // Waiting on would keep the whole cooperative pool blocked: neither a hang
+                    // nor a lost message, the cast goes in over capacity.
+                    noteAcceptedOverCapacity(method, error: CooperativePoolGuard.exhaustedError(self, operation: "cast '\(method)'"))
+                    outcome = mailbox.send(message, overCapacity: true)
+                    continue
+                }
+                // A service waiting for room takes part in deadlock detection, like a call.
+                // If waiting would never end (this service, or one it waits on, is the one
+                // that must make room), the cast is accepted over capacity instead: neither a
+                // hang nor a lost message.
+                do {
+                    try caller.beginWaiting(on: self, method: method)
+                } catch {
+                    noteAcceptedOverCapacity(method, error: error)
+                    outcome = mailbox.send(message, overCapacity: true)
+                    continue
+                }
+                var noWatch: CooperativePoolGuard.Watch? = nil
+                var gaveUp = false
+                outcome = sendWaitingForRoom(message, deadline: nil, watch: &noWatch, gaveUp: &gaveUp)
+                caller.endWaiting()
+            }
+        }
+    }
+
+    /// A blocking call was not simply accepted: throw, reject an evicted message, or wait for
+    /// room until `deadline`.
+    @usableFromInline
+    func callNotAccepted(
+        _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64,
+        watch: inout CooperativePoolGuard.Watch?
+    ) throws {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed:
+                throw stoppedError()
+            case .full(let message):
+                guard whenFull == .block else { throw mailboxFullError(method) }
+                if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
+                var gaveUp = false
+                outcome = sendWaitingForRoom(message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
+                // Gave up (see CooperativePoolGuard): the message is dropped, never delivered.
+                if gaveUp { throw CooperativePoolGuard.exhaustedError(self, operation: "blocking call '\(method)'") }
+            }
+        }
+    }
+
+    /// An async call was not simply accepted: throw, reject an evicted message, or suspend
+    /// until there may be room — giving up, without delivering the message, when `deadline`
+    /// passes (``ServiceError/Code/timeout``) or the calling task is cancelled
+    /// (`CancellationError`). Calling task; blocks no thread.
+    @usableFromInline
+    func callNotAccepted(
+        _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
+    ) async throws {
+        var outcome = outcome
+        while true {
+            switch consume outcome {
+            case .accepted:
+                return
+            case .acceptedEvicting(let evicted):
+                rejectEvicted(evicted)
+                return
+            case .closed:
+                throw stoppedError()
+            case .full(let message):
+                guard whenFull == .block else { throw mailboxFullError(method) }
+                try Task.checkCancellation()
+                let now = nano_monotonic_ns()
+                if let deadline, now >= deadline { throw timeoutError(method, after: timeout) }
+                let wait = RoomWait()
+                let timer = deadline.map { TimeoutScheduler.shared.schedule(wait, after: Int64(truncatingIfNeeded: $0 &- now)) }
+                // Sound: `pending` and `next` are only touched inside `suspend`'s registration,
+                // which runs before the task resumes, and after the resumption, on this task.
+                nonisolated(unsafe) var pending: Envelope? = message
+                nonisolated(unsafe) var next: Mailbox<Envelope>.SendOutcome? = nil
+                await withTaskCancellationHandler {
+                    await wait.suspend {
+                        let attempt = mailbox.send(pending.take()!, ifFull: .task(wait))
+                        if case .full = attempt {} else { wait.wake() }
+                        next = attempt
+                    }
+                } onCancel: {
+                    wait.cancel()
+                }
+                if let timer { TimeoutScheduler.shared.cancel(timer) }
+                guard let attempt = next.take() else {
+                    // Ended before it was registered: the message is still ours, never sent.
+                    try Task.checkCancellation()
+                    throw timeoutError(method, after: timeout)
+                }
+                switch wait.outcome {
+                case .cancelled?, .timedOut?:
+                    if case .full = attempt {
+                        // Gave up: the message is dropped here, never delivered.
+                        mailbox.withdrawRoomWaiter(wait)
+                        if wait.outcome == .cancelled { throw CancellationError() }
+                        throw timeoutError(method, after: timeout)
+                    }
+                    outcome = attempt  // accepted (or closed) before giving up: that counts
+                default:
+                    // Accepted, closed, or woken because there may be room: the loop looks again.
+                    outcome = attempt
+                }
+            }
+        }
+    }
+
+    /// Registers this thread as waiting for room, parks until woken (or `deadline`), then
+    /// sends again. Returns the outcome of the last attempt. A pooled caller lends its pool
+    /// thread while it waits. With a `watch` (see ``CooperativePoolGuard``), the wait may give
+    /// up: then `gaveUp` is set and the message comes back unsent, as `.full`.
+    func sendWaitingForRoom(
+        _ message: consuming Envelope, deadline: UInt64?, watch: inout CooperativePoolGuard.Watch?, gaveUp: inout Bool
+    ) -> Mailbox<Envelope>.SendOutcome {
+        let word = ThreadParker.current
+        switch mailbox.send(consume message, ifFull: .thread(word)) {
+        case .full(let message):
+            gaveUp = _ServiceContext.blockingPoolThread { parkForRoom(word, deadline: deadline, watch: &watch) }
+            if gaveUp { return .full(message) }
+            return mailbox.send(consume message)
+        case .accepted:
+            return .accepted
+        case .acceptedEvicting(let evicted):
+            return .acceptedEvicting(evicted)
+        case .closed(let message):
+            return .closed(message)
+        }
+    }
+
+    /// Parks on `word`, registered as a room waiter, until woken or `deadline`; a watched wait
+    /// looks every 100 ms whether to give up. Returns `true` if it gave up (and withdrew).
+    private func parkForRoom(
+        _ word: UnsafeMutablePointer<UInt32>, deadline: UInt64?, watch: inout CooperativePoolGuard.Watch?
+    ) -> Bool {
+        while true {
+            var sliceEnd = deadline ?? .max
+            if watch != nil { sliceEnd = min(sliceEnd, nano_monotonic_ns() &+ CooperativePoolGuard.lookIntervalNanoseconds) }
+            if sliceEnd == .max {
+                ThreadParker.park(word)
+                return false
+            }
+            if ThreadParker.park(word, until: sliceEnd) { return false }
+            let timedOut = deadline.map { nano_monotonic_ns() >= $0 } ?? false
+            let givingUp = !timedOut && watch != nil && CooperativePoolGuard.shouldGiveUp(&watch!, target: self)
+            guard timedOut || givingUp else { continue }
+            if !mailbox.withdrawRoomWaiter(word) {
+                ThreadParker.park(word)  // woken meanwhile: take the token, then send again
+                return false
+            }
+            return givingUp
+        }
+    }
+
+    @usableFromInline
+    func rejectEvicted(_ envelope: consuming Envelope) {
+        let (message, _, _) = envelope.open()
+        let method = message._methodName
+        if !(consume message)._reject(evictedError(method)) {
+            noteDroppedCast(method, reason: .evicted)
+        }
+    }
+}

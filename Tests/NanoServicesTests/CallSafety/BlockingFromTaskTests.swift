@@ -57,7 +57,9 @@ struct BlockingFromTaskReportTests {
         let first = try Counter.Service(start: 1, options: .init(name: "first", logger: logger))
         let second = try Counter.Service(start: 2, options: .init(name: "second", logger: logger))
         let totals = try await Task {
-            [try blockingTotalFromSharedSite(first), try blockingTotalFromSharedSite(second), try blockingTotalFromSharedSite(second)]
+            var totals: [Int] = []
+            for counter in [first, second, second] { totals.append(try blockingTotalFromSharedSite(counter)) }
+            return totals
         }.value
         #expect(totals == [1, 2, 2])
         let reports = logs.entries.filter { "\($0.message)".contains("blocking call 'current()'") }
@@ -77,13 +79,15 @@ struct BlockingFromTaskReportTests {
             counters: SinkCounters(), gate: gate,
             options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
         sink.absorb(0)  // stuck on the gate: the mailbox is full
-        let caster = Task { castThatMayWait(sink, 1) }
-        func report() -> String? {
+        @Sendable func report() -> String? {
             logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
         }
-        while report() == nil { try await Task.sleep(for: .milliseconds(1)) }  // reported before it waits
-        gate.signal()
+        // Opens the gate from a plain thread once the cast has been reported (it is reported
+        // before it waits), so that the test needs no cooperative thread while the cast blocks one.
+        let opener = Task { try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() } }
+        let caster = Task { castThatMayWait(sink, 1) }
         await caster.value
+        try await opener.value
         let message = try #require(report())
         #expect(message.contains("a cast cannot be awaited"))
         #expect(message.contains("'@Call'"))

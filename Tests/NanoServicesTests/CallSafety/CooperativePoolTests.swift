@@ -10,14 +10,17 @@ final class DetachedAwaiter {
 }
 
 /// Makes `count` tasks start their next step together: each spins (holding its thread, no
-/// `await`) until all have arrived, so that they occupy `count` threads at once.
+/// `await`) until all have arrived, so that they occupy `count` threads at once — for at most
+/// a second, so that the barrier itself never hangs the pool when other tests hold threads.
+/// (It only makes the reproduction likely; the assertions do not depend on it.)
 private final class SpinBarrier: Sendable {
     private let arrived = Atomic<Int>(0)
     private let count: Int
     init(count: Int) { self.count = count }
     func arriveAndSpin() {
         arrived.add(1, ordering: .acquiringAndReleasing)
-        while arrived.load(ordering: .acquiring) < count {}
+        let giveUp = ContinuousClock.now + .seconds(1)
+        while arrived.load(ordering: .acquiring) < count && ContinuousClock.now < giveUp {}
     }
 }
 

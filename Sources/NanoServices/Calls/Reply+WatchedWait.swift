@@ -12,10 +12,7 @@ extension _Reply {
     func waitBlocking(deadline: UInt64?, lookingEvery interval: UInt64, giveUp: () -> Bool) throws -> sending Value? {
         if isReady { return try takeResult() }
         let word = ThreadParker.current
-        waiter = .thread(word)
-        guard state.compareExchange(
-            expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
-        ).exchanged else {
+        guard registerParkedThread(word) else {
             return try takeResult()  // answered meanwhile; nobody will unpark us
         }
         while true {

@@ -18,6 +18,8 @@ import CNanoServicesShims
 /// Thread safety: ``send(_:ifFull:)``, ``close(_:)`` and the counters may be called from any
 /// thread; `receive` only from the service's own thread. No lock is
 /// shared between two mailboxes.
+/// `@unchecked Sendable` is sound: `state` is only touched under `lock`; the flag words are
+/// atomics; `pacing` is the consumer's alone; the rest is immutable.
 @usableFromInline
 final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline

@@ -26,6 +26,7 @@ extension _ServiceContext {
     ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
     ///   - body: runs the method and answers its caller.
     public final func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
+        assert(isCurrentThread, "NanoServices: _startAsync must run on the service's thread")
         let executor = self.executor
         let identifier = nextAsyncTaskID
         nextAsyncTaskID &+= 1
@@ -54,6 +55,7 @@ extension _ServiceContext {
     /// Bookkeeping when a method's task ends. Service thread.
     @usableFromInline
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
+        assert(isCurrentThread, "NanoServices: an async method must finish on its service's thread")
         asyncTasks[identifier] = nil
         asyncTasksInFlight -= 1
         asyncMethodsRunning.subtract(1, ordering: .relaxed)

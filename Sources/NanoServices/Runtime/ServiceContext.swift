@@ -8,6 +8,9 @@ import Synchronization
 /// `context` argument of `_handle`, to report a cast's error.
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
+/// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitTarget`
+/// is guarded by `waitLock`, and the `var`s are touched only on the service's thread (asserted
+/// in debug builds where they change).
 public class _ServiceContext: @unchecked Sendable {
     /// The service's name.
     @usableFromInline let name: String

@@ -4,25 +4,52 @@ import CNanoServicesShims
 extension ServiceCore {
     // MARK: Mailbox slow paths (closed, full, evicting)
 
+    /// What a sender whose message was not simply accepted does next: the part the three
+    /// slow paths (cast, blocking call, `async` call) share.
+    @usableFromInline
+    enum NotAccepted {
+        /// Accepted after all (an evicted message, if any, has been rejected).
+        case done
+        /// The mailbox is closed: the message comes back.
+        case closed(Envelope)
+        /// The mailbox is full and its policy is not to wait (`.fail`, `.dropNewest`, or
+        /// `.dropOldest` with nothing to evict).
+        case refused(Envelope)
+        /// The mailbox is full and its policy is `.block`.
+        case mustWaitForRoom(Envelope)
+    }
+
+    /// Sorts a send's outcome into what the sender does next; rejects an evicted message.
+    @usableFromInline
+    func settle(_ outcome: consuming Mailbox<Envelope>.SendOutcome) -> NotAccepted {
+        switch consume outcome {
+        case .accepted:
+            return .done
+        case .acceptedEvicting(let evicted):
+            rejectEvicted(evicted)
+            return .done
+        case .closed(let message):
+            return .closed(message)
+        case .full(let message):
+            return whenFull == .block ? .mustWaitForRoom(message) : .refused(message)
+        }
+    }
+
     /// A cast was not simply accepted: count a drop, reject an evicted message, or wait for room.
     @usableFromInline
     func castNotAccepted(_ outcome: consuming Mailbox<Envelope>.SendOutcome) {
         var outcome = outcome
         while true {
-            switch consume outcome {
-            case .accepted:
-                return
-            case .acceptedEvicting(let evicted):
-                rejectEvicted(evicted)
+            switch settle(consume outcome) {
+            case .done:
                 return
             case .closed(let message):
                 noteDroppedCast(message.message._methodName)
                 return
-            case .full(let message):
-                guard whenFull == .block else {
-                    noteDroppedCast(message.message._methodName, reason: .mailboxFull)
-                    return
-                }
+            case .refused(let message):
+                noteDroppedCast(message.message._methodName, reason: .mailboxFull)
+                return
+            case .mustWaitForRoom(let message):
                 let method = message.message._methodName
                 guard let caller = _ServiceContext.current else {
                     var watch: CooperativePoolGuard.Watch? = nil
@@ -68,16 +95,14 @@ extension ServiceCore {
     ) throws {
         var outcome = outcome
         while true {
-            switch consume outcome {
-            case .accepted:
-                return
-            case .acceptedEvicting(let evicted):
-                rejectEvicted(evicted)
+            switch settle(consume outcome) {
+            case .done:
                 return
             case .closed:
                 throw stoppedError()
-            case .full(let message):
-                guard whenFull == .block else { throw mailboxFullError(method) }
+            case .refused:
+                throw mailboxFullError(method)
+            case .mustWaitForRoom(let message):
                 if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
                 var gaveUp = false
                 outcome = sendWaitingForRoom(message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
@@ -97,16 +122,14 @@ extension ServiceCore {
     ) async throws {
         var outcome = outcome
         while true {
-            switch consume outcome {
-            case .accepted:
-                return
-            case .acceptedEvicting(let evicted):
-                rejectEvicted(evicted)
+            switch settle(consume outcome) {
+            case .done:
                 return
             case .closed:
                 throw stoppedError()
-            case .full(let message):
-                guard whenFull == .block else { throw mailboxFullError(method) }
+            case .refused:
+                throw mailboxFullError(method)
+            case .mustWaitForRoom(let message):
                 try Task.checkCancellation()
                 let now = nano_monotonic_ns()
                 if let deadline, now >= deadline { throw timeoutError(method, after: timeout) }

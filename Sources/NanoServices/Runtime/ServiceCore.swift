@@ -16,6 +16,8 @@ import Synchronization
 /// Lifetime: referenced by the handles' ``_ServiceRuntime`` and by its own thread while that
 /// runs, so the mailbox outlives every sender and the thread outlives no handle longer than
 /// it takes to drain.
+/// `@unchecked Sendable` is sound: `mailbox` is thread-safe and immutable; `pooled` is set once
+/// at spawn, before any slice runs, and then touched by one pool thread at a time.
 @usableFromInline
 final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked Sendable {
     /// A message with the sender's tracing context and send time (see ``MessageEnvelope``).

@@ -86,6 +86,18 @@ extension ServiceCore {
         }
     }
 
+    /// For a call whose message was not simply accepted: `nil` once it is accepted after all,
+    /// the message back when it must wait for room; throws `stopped` or `mailboxFull`.
+    @usableFromInline
+    func messageThatMustWait(_ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString) throws -> Envelope? {
+        switch settle(consume outcome) {
+        case .done: return nil
+        case .closed: throw stoppedError()
+        case .refused: throw mailboxFullError(method)
+        case .mustWaitForRoom(let message): return message
+        }
+    }
+
     /// A blocking call was not simply accepted: throw, reject an evicted message, or wait for
     /// room until `deadline`.
     @usableFromInline
@@ -94,21 +106,12 @@ extension ServiceCore {
         watch: inout CooperativePoolGuard.Watch?
     ) throws {
         var outcome = outcome
-        while true {
-            switch settle(consume outcome) {
-            case .done:
-                return
-            case .closed:
-                throw stoppedError()
-            case .refused:
-                throw mailboxFullError(method)
-            case .mustWaitForRoom(let message):
-                if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
-                var gaveUp = false
-                outcome = sendWaitingForRoom(message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
-                // Gave up (see CooperativePoolGuard): the message is dropped, never delivered.
-                if gaveUp { throw CooperativePoolGuard.exhaustedError(self, operation: "blocking call '\(method)'") }
-            }
+        while let message = try messageThatMustWait(outcome, method: method) {
+            if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
+            var gaveUp = false
+            outcome = sendWaitingForRoom(message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
+            // Gave up (see CooperativePoolGuard): the message is dropped, never delivered.
+            if gaveUp { throw CooperativePoolGuard.exhaustedError(self, operation: "blocking call '\(method)'") }
         }
     }
 
@@ -121,54 +124,46 @@ extension ServiceCore {
         _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
     ) async throws {
         var outcome = outcome
-        while true {
-            switch settle(consume outcome) {
-            case .done:
-                return
-            case .closed:
-                throw stoppedError()
-            case .refused:
-                throw mailboxFullError(method)
-            case .mustWaitForRoom(let message):
-                try Task.checkCancellation()
-                let now = nano_monotonic_ns()
-                if let deadline, now >= deadline { throw timeoutError(method, after: timeout) }
-                let wait = RoomWait()
-                let timer = deadline.map { TimeoutScheduler.shared.schedule(wait, after: Int64(truncatingIfNeeded: $0 &- now)) }
-                // Sound: `pending` and `next` are only touched inside `suspend`'s registration,
-                // which runs before the task resumes, and after the resumption, on this task.
-                nonisolated(unsafe) var pending: Envelope? = message
-                nonisolated(unsafe) var next: Mailbox<Envelope>.SendOutcome? = nil
-                await withTaskCancellationHandler {
-                    await wait.suspend {
-                        let attempt = mailbox.send(pending.take()!, ifFull: .task(wait))
-                        if case .full = attempt {} else { wait.wake() }
-                        next = attempt
-                    }
-                } onCancel: {
-                    wait.cancel()
-                }
-                if let timer { TimeoutScheduler.shared.cancel(timer) }
-                guard let attempt = next.take() else {
-                    // Ended before it was registered: the message is still ours, never sent.
-                    try Task.checkCancellation()
-                    throw timeoutError(method, after: timeout)
-                }
-                switch wait.outcome {
-                case .cancelled?, .timedOut?:
-                    if case .full = attempt {
-                        // Gave up: the message is dropped here, never delivered.
-                        mailbox.withdrawRoomWaiter(wait)
-                        if wait.outcome == .cancelled { throw CancellationError() }
-                        throw timeoutError(method, after: timeout)
-                    }
-                    outcome = attempt  // accepted (or closed) before giving up: that counts
-                default:
-                    // Accepted, closed, or woken because there may be room: the loop looks again.
-                    outcome = attempt
-                }
-            }
+        while let message = try messageThatMustWait(outcome, method: method) {
+            try Task.checkCancellation()
+            if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
+            outcome = try await sendSuspendingForRoom(message, method: method, deadline: deadline, timeout: timeout)
         }
+    }
+
+    /// Registers the calling task as waiting for room, suspends until woken, `deadline` or
+    /// cancellation, and returns the outcome of the last send. A wait that gave up while the
+    /// mailbox was still full throws, and the message is dropped here, never delivered.
+    private func sendSuspendingForRoom(
+        _ message: consuming Envelope, method: StaticString, deadline: UInt64?, timeout: Int64
+    ) async throws -> Mailbox<Envelope>.SendOutcome {
+        let wait = RoomWait()
+        let now = nano_monotonic_ns()
+        let timer = deadline.map { TimeoutScheduler.shared.schedule(wait, after: Int64(truncatingIfNeeded: $0 &- now)) }
+        defer { if let timer { TimeoutScheduler.shared.cancel(timer) } }
+        // Sound: `pending` and `next` are only touched inside `suspend`'s registration, which
+        // runs before the task resumes, and after the resumption, on this task.
+        nonisolated(unsafe) var pending: Envelope? = message
+        nonisolated(unsafe) var next: Mailbox<Envelope>.SendOutcome? = nil
+        await withTaskCancellationHandler {
+            await wait.suspend {
+                let attempt = mailbox.send(pending.take()!, ifFull: .task(wait))
+                if case .full = attempt {} else { wait.wake() }
+                next = attempt
+            }
+        } onCancel: {
+            wait.cancel()
+        }
+        guard let attempt = next.take() else {
+            // Ended before it was registered: the message is still ours, never sent.
+            try Task.checkCancellation()
+            throw timeoutError(method, after: timeout)
+        }
+        // Accepted or closed before giving up counts; a wait that gave up while full does not.
+        guard case .full = attempt, let gaveUp = wait.outcome, gaveUp != .mayHaveRoom else { return attempt }
+        mailbox.withdrawRoomWaiter(wait)
+        if gaveUp == .cancelled { throw CancellationError() }
+        throw timeoutError(method, after: timeout)
     }
 
     /// Registers this thread as waiting for room, parks until woken (or `deadline`), then

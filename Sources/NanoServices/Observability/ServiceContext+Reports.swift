@@ -31,12 +31,14 @@ extension _ServiceContext {
     }
 
     /// Logs a cast accepted beyond a `.block` mailbox's capacity because waiting for room would
-    /// have been a deadlock (`warning`). The cast is then handled like any other.
+    /// never have ended — a deadlock, or every cooperative thread blocked (`warning`, with the
+    /// reason). The cast is then handled like any other.
     @usableFromInline
     final func noteAcceptedOverCapacity(_ method: StaticString, error: ServiceError) {
         var metadata: Logger.Metadata = ["method": "\(method)"]
         if !error.cycle.isEmpty { metadata["cycle"] = "\(error.cycle.joined(separator: " → "))" }
-        logger.warning("mailbox is full, and waiting for room would deadlock: cast accepted over capacity", metadata: metadata)
+        metadata["reason"] = "\(error.message)"
+        logger.warning("mailbox is full, and waiting for room would never end: cast accepted over capacity", metadata: metadata)
     }
 
     /// Counts a blocking wait on this service made from inside a Swift concurrency task (in

@@ -166,8 +166,9 @@ uint64_t nano_monotonic_ns(void) {
 
 uint64_t nano_call_site_key(void) {
 #if defined(__linux__) || defined(__APPLE__)
-    void *frames[8];
-    int count = backtrace(frames, 8); // the runtime's frames, the handle method, and its caller
+    void *frames[12];
+    int count = backtrace(frames, 12); // the runtime's frames, the handle method, and its caller
+    if (count < 10) return 0;          // too shallow to reach the caller (seen under sanitizers)
     uint64_t hash = 1469598103934665603ULL; // FNV-1a over the frames above the runtime's own
     for (int index = 1; index < count; index++) {
         hash ^= (uint64_t)(uintptr_t)frames[index];

@@ -85,7 +85,8 @@ void *nano_current_service(void);
 void nano_set_current_service(void *service);
 
 /// A key identifying the code that called into the runtime (a hash of the return addresses
-/// a few frames up the stack). Slow (walks the stack): for once-per-call-site diagnostics only.
+/// a few frames up the stack), or 0 when the stack walk comes back too shallow to reach the
+/// caller. Slow (walks the stack): for once-per-call-site diagnostics only.
 uint64_t nano_call_site_key(void);
 
 /// The CPU the calling thread runs on right now (sched_getcpu), or -1 if unknown.

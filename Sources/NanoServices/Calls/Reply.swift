@@ -68,6 +68,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
                 ThreadParker.unpark(word)
             case .task(let continuation):
                 waiter = .none
+                // Sound: the state exchange made this thread the only one touching `result`.
                 nonisolated(unsafe) let outcome = result.take()!
                 continuation.resume(with: outcome)
             case .none:
@@ -88,6 +89,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
 
     @inlinable
     func takeResult() throws -> sending Value {
+        // Sound: called only after observing `ready` (acquire); the caller alone reads `result`.
         nonisolated(unsafe) let outcome = result.take()!
         return try outcome.get()
     }
@@ -105,10 +107,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
         if isReady { return try takeResult() }
 
         let word = ThreadParker.current
-        waiter = .thread(word)
-        guard state.compareExchange(
-            expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
-        ).exchanged else {
+        guard registerParkedThread(word) else {
             return try takeResult() // answered meanwhile; nobody will unpark us
         }
         guard let deadline else {
@@ -126,6 +125,16 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
         // The answer won the race and its sender is about to unpark us: take the token.
         ThreadParker.park(word)
         return try takeResult()
+    }
+
+    /// Registers the calling thread's parking word as the waiter. Returns `false` if the answer
+    /// arrived first (then nobody will unpark the thread: take the result at once).
+    @inlinable @inline(__always)
+    func registerParkedThread(_ word: UnsafeMutablePointer<UInt32>) -> Bool {
+        waiter = .thread(word)
+        return state.compareExchange(
+            expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
+        ).exchanged
     }
 
     /// Suspends the calling task until the answer arrives. Blocks no thread.
@@ -159,6 +168,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
                 expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
             ).exchanged {
                 waiter = .none
+                // Sound: the state exchange made this thread the only one touching `result`.
                 nonisolated(unsafe) let outcome = result.take()!
                 continuation.resume(with: outcome)
                 return

@@ -15,7 +15,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
     /// so `switch` statements over codes should keep a `default` case.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull
+            case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull, invalidOptions, cooperativePoolExhausted
         }
 
         private let value: Value
@@ -35,6 +35,13 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
         public static let deadlock = Code(.deadlock)
         /// The service's bounded mailbox is full and its policy is to fail the send.
         public static let mailboxFull = Code(.mailboxFull)
+        /// The service was not spawned: its ``ServiceOptions`` are invalid (a bounded mailbox
+        /// of capacity 0, a negative stack size). The message says which field.
+        public static let invalidOptions = Code(.invalidOptions)
+        /// A blocking call made on a thread of Swift's cooperative pool gave up: every thread of
+        /// the pool was blocked in such calls while the service ran an `async` method that may
+        /// need the pool to finish (see "Blocking from a task" in the README). Use `try await`.
+        public static let cooperativePoolExhausted = Code(.cooperativePoolExhausted)
 
         public var description: String {
             switch value {
@@ -44,6 +51,8 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
             case .timeout: "timeout"
             case .deadlock: "deadlock"
             case .mailboxFull: "mailboxFull"
+            case .invalidOptions: "invalidOptions"
+            case .cooperativePoolExhausted: "cooperativePoolExhausted"
             }
         }
     }
@@ -57,12 +66,22 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
     /// For ``Code/deadlock``: the services in the waiting cycle, in order, first one repeated
     /// at the end (`["A", "B", "A"]`). Empty otherwise.
     public var cycle: [String]
+    /// The identity of the service the error is about (``_ServiceContext/identity``), or 0 when
+    /// unknown: names are not unique, so failures are attributed by this.
+    var serviceIdentity: UInt64 = 0
 
     public init(_ code: Code, service serviceName: String, message: String, cycle: [String] = []) {
         self.code = code
         self.serviceName = serviceName
         self.message = message
         self.cycle = cycle
+    }
+
+    /// An error about `service`, attributed to it by identity.
+    @usableFromInline
+    init(_ code: Code, service: _ServiceContext, message: String, cycle: [String] = []) {
+        self.init(code, service: service.name, message: message, cycle: cycle)
+        serviceIdentity = service.identity
     }
 
     public var description: String {

@@ -18,7 +18,8 @@ extension _ServiceContext {
             castsDropped: droppedCasts,
             callsFailed: statistics.callsFailed,
             busyTime: .nanoseconds(Int64(truncatingIfNeeded: statistics.busyNanoseconds)),
-            handledByMethod: byMethod)
+            handledByMethod: byMethod,
+            blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed))
     }
 
     /// Publishes how many taken messages wait in the service thread's hands, and records the
@@ -52,7 +53,7 @@ extension _ServiceContext {
     /// `debug` (the caller gets the error and decides). Failure paths only.
     @usableFromInline
     final func noteCallFailed(_ error: any Error, method: StaticString) {
-        guard let error = error as? ServiceError, error.serviceName == name else { return }
+        guard let error = error as? ServiceError, error.serviceIdentity == identity else { return }
         statistics.noteCallFailed(error.code)
         var metadata: Logger.Metadata = ["method": "\(method)", "code": "\(error.code)"]
         if let caller = _ServiceContext.current { metadata["caller"] = "\(caller.name)" }

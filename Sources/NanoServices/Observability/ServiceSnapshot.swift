@@ -29,6 +29,11 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
     /// Messages handled per method, keyed by the method's Swift name (`add(_:)`); methods not
     /// handled yet are absent.
     public var handledByMethod: [String: Int]
+    /// Blocking waits on this service (blocking calls, and casts waiting for room in a full
+    /// `.block` mailbox) made from inside Swift concurrency tasks, where they hold a thread
+    /// the task's executor needs. Each call site is also logged once at `warning`; this is the
+    /// total. 0 is the healthy value: use `try await` calls from async code.
+    public var blockingWaitsFromTasks: Int = 0
 
     public var description: String {
         var line = "\(name) [\(typeName)] \(state) thread=\(threadID.map { "\($0)" } ?? "-")"
@@ -41,6 +46,7 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
         if !handledByMethod.isEmpty {
             line += " methods=" + handledByMethod.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         }
+        if blockingWaitsFromTasks > 0 { line += " blockingWaitsFromTasks=\(blockingWaitsFromTasks)" }
         return line
     }
 }

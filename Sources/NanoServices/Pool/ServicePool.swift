@@ -39,26 +39,26 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// How long an idle pool thread spins, looking for work, before it parks.
     let spinNanoseconds: Int64
 
-    // Guarded by `lock`.
-    private let lock: FutexLock
+    // Guarded by `lock` (some internal: ServicePool+Shutdown.swift uses them too).
+    let lock: FutexLock
     private var queue = RunQueue()
     /// Parking words of the threads parked for lack of work.
-    private var parked: [UnsafeMutablePointer<UInt32>] = []
-    private var threads = 0
+    var parked: [UnsafeMutablePointer<UInt32>] = []
+    var threads = 0
     private var blocked = 0
     private var spinning = 0
     private var nextThreadNumber = 0
     /// Live services on this pool (unretained: each keeps itself alive until its last slice,
     /// which removes it here first).
-    private var services: [ObjectIdentifier: Unmanaged<_ServiceContext>] = [:]
+    var services: [ObjectIdentifier: Unmanaged<_ServiceContext>] = [:]
     /// `shutdown()` began: no new service is admitted.
-    private var shuttingDown = false
+    var shuttingDown = false
     /// Every service has ended after `shutdown()`: threads end once the queue is empty.
-    private var exiting = false
+    var exiting = false
     /// Set when the last service of a shutting-down pool has ended.
-    private let drained = OneShotEvent()
+    let drained = OneShotEvent()
     /// Set when the last thread of an exiting pool has ended.
-    private let threadsEnded = OneShotEvent()
+    let threadsEnded = OneShotEvent()
     /// Services ready to run, readable without the lock by spinning threads.
     private let readyHint: UnsafeMutablePointer<UInt32>
 
@@ -99,9 +99,9 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "ServicePool(\(name), \(threadCount) threads)" }
 
-    /// Threads currently alive, and how many of them are blocked in calls. For tests and
-    /// introspection. Any thread; takes the pool's lock.
-    public var threadCounts: (alive: Int, blocked: Int) {
+    /// Threads currently alive, and how many of them are blocked in calls. For tests (hence
+    /// `package`). Any thread; takes the pool's lock.
+    package var threadCounts: (alive: Int, blocked: Int) {
         lock.withLock { (threads, blocked) }
     }
 
@@ -144,60 +144,6 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
             return shuttingDown && services.isEmpty
         }
         if last { drained.set() }
-    }
-
-    // MARK: Shutdown
-
-    /// Stops every service on the pool gracefully (each drains its mailbox first), waits for
-    /// them to end, then ends the pool's threads and waits for that too. Services placed on
-    /// the pool afterwards fail to spawn with ``ServiceError/Code/spawnFailed``. Calling it
-    /// again returns once the first call's work is done. Blocks the calling thread.
-    ///
-    /// - Throws: ``ServiceError/Code/deadlock`` when called from a service on this pool, which
-    ///   could never see itself end (nothing is stopped then).
-    public func shutdown() throws {
-        try beginShutdown()
-        drained.wait()
-        endThreads()
-        threadsEnded.wait()
-    }
-
-    /// Like ``shutdown()``, but suspends instead of blocking.
-    public func shutdown() async throws {
-        try beginShutdown()
-        await drained.wait()
-        endThreads()
-        await threadsEnded.wait()
-    }
-
-    /// Whether ``shutdown()`` has begun.
-    public var isShutDown: Bool { lock.withLock { shuttingDown } }
-
-    private func beginShutdown() throws(ServiceError) {
-        if _ServiceContext.current?.pool === self {
-            throw ServiceError(
-                .deadlock, service: name,
-                message: "shutdown of pool '\(name)' from one of its own services would wait for itself forever")
-        }
-        let (live, alreadyEmpty) = lock.withLock { () -> ([Unmanaged<_ServiceContext>], Bool) in
-            let first = !shuttingDown
-            shuttingDown = true
-            return (first ? Array(services.values) : [], first && services.isEmpty)
-        }
-        if alreadyEmpty { drained.set() }
-        // Retain each before asking: a service may end (and go) as soon as it is asked.
-        for service in live.map({ $0.takeUnretainedValue() }) { service.requestStop(.graceful) }
-    }
-
-    /// Every service has ended: let the threads go once they find no work.
-    private func endThreads() {
-        let (words, none) = lock.withLock { () -> ([UnsafeMutablePointer<UInt32>], Bool) in
-            exiting = true
-            defer { parked = [] }
-            return (parked, threads == 0)
-        }
-        if none { threadsEnded.set() }
-        for word in words { ThreadParker.unpark(word) }
     }
 
     /// Queues `service` to run a slice. Called once per time the service goes from idle to
@@ -323,31 +269,5 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         if service.runSlice(threadID: threadID) == .again {
             schedule(service)
         }
-    }
-}
-
-/// The order in which ready services get a pool thread: first come, first served.
-/// Not thread-safe: guarded by its pool's lock.
-private struct RunQueue {
-    private var items: [Unmanaged<_ServiceContext>?] = []
-    private var head = 0
-
-    var isEmpty: Bool { head == items.count }
-
-    mutating func append(_ entry: Unmanaged<_ServiceContext>) { items.append(entry) }
-
-    mutating func popFirst() -> Unmanaged<_ServiceContext>? {
-        guard head < items.count else { return nil }
-        let entry = items[head]
-        items[head] = nil
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 1_024 && head * 2 >= items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return entry
     }
 }

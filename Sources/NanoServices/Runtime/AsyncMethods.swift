@@ -26,10 +26,12 @@ extension _ServiceContext {
     ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
     ///   - body: runs the method and answers its caller.
     public final func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
+        assert(isCurrentThread, "NanoServices: _startAsync must run on the service's thread")
         let executor = self.executor
         let identifier = nextAsyncTaskID
         nextAsyncTaskID &+= 1
         asyncTasksInFlight += 1
+        asyncMethodsRunning.add(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = true }
         let info = AsyncMethodTask(service: ObjectIdentifier(self), isReentrant: reentrant)
         // The sender's tracing context, bound around the handling (see `handleOne`): the
@@ -53,8 +55,10 @@ extension _ServiceContext {
     /// Bookkeeping when a method's task ends. Service thread.
     @usableFromInline
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
+        assert(isCurrentThread, "NanoServices: an async method must finish on its service's thread")
         asyncTasks[identifier] = nil
         asyncTasksInFlight -= 1
+        asyncMethodsRunning.subtract(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = false }
     }
 
@@ -62,6 +66,19 @@ extension _ServiceContext {
     @usableFromInline
     final func cancelAsyncMethods() {
         for task in asyncTasks.values { task.cancel() }
+    }
+
+    /// Whether this service, or a service it is blocked on (along the wait-for graph), runs an
+    /// `async` method: its progress may need Swift's cooperative pool. Any thread.
+    final var dependsOnAsyncMethod: Bool {
+        var node: _ServiceContext? = self
+        var hops = 0
+        while let current = node, hops < 1_000 {
+            if current.asyncMethodsRunning.load(ordering: .relaxed) > 0 { return true }
+            node = current.blockedOn()
+            hops += 1
+        }
+        return false
     }
 
     /// Whether the calling task is a `@Reentrant` method of this service.

@@ -8,9 +8,15 @@ import Synchronization
 /// `context` argument of `_handle`, to report a cast's error.
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
+/// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitTarget`
+/// is guarded by `waitLock`, and the `var`s are touched only on the service's thread (asserted
+/// in debug builds where they change).
 public class _ServiceContext: @unchecked Sendable {
     /// The service's name.
     @usableFromInline let name: String
+    /// A number no other service of this process has: what errors and failures are attributed
+    /// by (names are not unique).
+    let identity: UInt64
     /// The name of the `@NanoService` type.
     @usableFromInline let typeName: String
     /// The service thread's name: the service's name, truncated to 15 bytes (Linux limit), or
@@ -60,11 +66,20 @@ public class _ServiceContext: @unchecked Sendable {
     let termination = OneShotEvent()
 
     private let stateValue = Atomic<UInt8>(ServiceState.starting.rawValue)
-    private let droppedCastCount = Atomic<Int>(0)
+    /// Casts never handled; see ``noteDroppedCast(_:reason:)``.
+    let droppedCastCount = Atomic<Int>(0)
+    /// `async` methods started and not finished, for other threads (``CooperativePoolGuard``):
+    /// written by the service thread when a method starts and ends, read by anyone.
+    let asyncMethodsRunning = Atomic<Int>(0)
+    /// Blocking waits made on this service from inside Swift concurrency tasks (see
+    /// ``reportBlockingWaitFromTask(_:blocked:isCast:)``).
+    let blockingWaitsFromTasks = Atomic<Int>(0)
+    private static let lastIdentity = Atomic<UInt64>(0)
 
     init(typeName: String, options: ServiceOptions) {
         let name = options.name ?? typeName
         self.name = name
+        self.identity = Self.lastIdentity.add(1, ordering: .relaxed).newValue
         self.typeName = typeName
         self.pool = options.placement.pool
         self.threadName = pool?.name ?? String(name.utf8.prefix(15)) ?? "nano-service"
@@ -143,54 +158,7 @@ public class _ServiceContext: @unchecked Sendable {
         logger.error("service initializer failed", metadata: ["error": "\(error)"])
     }
 
-    // MARK: Dropped casts
-
     var droppedCasts: Int { droppedCastCount.load(ordering: .relaxed) }
-
-    /// Why a cast was not handled.
-    @usableFromInline
-    enum DropReason {
-        case stopped, mailboxFull, evicted
-    }
-
-    /// Counts and logs a cast that will never be handled. After a stop, the first drop is a
-    /// warning and later ones are debug records, so a flood does not flood the log; a full
-    /// mailbox logs at warning with the `.fail` policy and at debug when shedding load.
-    @usableFromInline
-    final func noteDroppedCast(_ method: StaticString, reason: DropReason = .stopped) {
-        let previous = droppedCastCount.wrappingAdd(1, ordering: .relaxed).oldValue
-        statistics.metrics?.castsDropped.increment()
-        let metadata: Logger.Metadata = ["method": "\(method)", "dropped": "\(previous + 1)"]
-        switch reason {
-        case .stopped where previous == 0:
-            logger.warning("service is stopped: dropping cast (later drops are logged at debug level and counted in droppedCasts)", metadata: metadata)
-        case .stopped:
-            logger.debug("service is stopped: dropping cast", metadata: metadata)
-        case .mailboxFull where whenFull == .fail:
-            logger.warning("mailbox is full: dropping cast", metadata: metadata)
-        case .mailboxFull, .evicted:
-            logger.debug("mailbox is full: dropping cast", metadata: metadata)
-        }
-    }
-
-    /// Logs a cast accepted beyond a `.block` mailbox's capacity because waiting for room would
-    /// have been a deadlock (`warning`). The cast is then handled like any other.
-    @usableFromInline
-    final func noteAcceptedOverCapacity(_ method: StaticString, error: ServiceError) {
-        var metadata: Logger.Metadata = ["method": "\(method)"]
-        if !error.cycle.isEmpty { metadata["cycle"] = "\(error.cycle.joined(separator: " → "))" }
-        logger.warning("mailbox is full, and waiting for room would deadlock: cast accepted over capacity", metadata: metadata)
-    }
-
-    /// Reports, once per call site and service, a blocking call made from inside a Swift
-    /// concurrency task.
-    @usableFromInline
-    final func reportBlockingCallFromTask(_ method: StaticString) {
-        guard BlockingCallSites.isFirstReport(for: ObjectIdentifier(self)) else { return }
-        logger.warning(
-            "blocking call '\(method)' made from inside a Swift concurrency task ties up a cooperative thread and can starve the pool; use 'try await' to suspend instead",
-            metadata: ["method": "\(method)"])
-    }
 
     // MARK: Threads
 
@@ -210,27 +178,29 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline
     final func selfWaitError(_ operation: StaticString) -> ServiceError {
         ServiceError(
-            .deadlock, service: name,
+            .deadlock, service: self,
             message: "'\(operation)' on service '\(name)' from its own thread would wait forever",
             cycle: [name, name])
     }
 
     @usableFromInline
-    final func stoppedError() -> ServiceError { .stopped(name) }
+    final func stoppedError() -> ServiceError {
+        ServiceError(.stopped, service: self, message: "the service has stopped and will not handle the message")
+    }
 
     @usableFromInline
     final func mailboxFullError(_ method: StaticString) -> ServiceError {
-        ServiceError(.mailboxFull, service: name, message: "the mailbox is full; '\(method)' was not accepted")
+        ServiceError(.mailboxFull, service: self, message: "the mailbox is full; '\(method)' was not accepted")
     }
 
     @usableFromInline
     final func evictedError(_ method: StaticString) -> ServiceError {
-        ServiceError(.mailboxFull, service: name, message: "the mailbox is full; '\(method)' was evicted to make room for a newer message")
+        ServiceError(.mailboxFull, service: self, message: "the mailbox is full; '\(method)' was evicted to make room for a newer message")
     }
 
     @usableFromInline
     final func timeoutError(_ method: StaticString, after nanoseconds: Int64) -> ServiceError {
-        ServiceError(.timeout, service: name, message: "call '\(method)' got no answer within \(Duration.nanoseconds(nanoseconds))")
+        ServiceError(.timeout, service: self, message: "call '\(method)' got no answer within \(Duration.nanoseconds(nanoseconds))")
     }
 
     /// What a pool thread does after a slice of a pooled service.

@@ -10,6 +10,8 @@
 ///
 /// Lifetime: created with the service and kept by it; each task the runtime starts keeps it
 /// alive too, until the task ends. Thread safety: `enqueue` may be called from any thread.
+/// `@unchecked Sendable` is sound: its only field is a weak reference written once, in `init`
+/// (weak loads are atomic), to a service that is itself thread-safe.
 @usableFromInline
 final class ServiceExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     /// The service whose thread runs the jobs. Weak: a task that outlives its service (an

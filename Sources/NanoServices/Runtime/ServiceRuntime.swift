@@ -7,8 +7,10 @@
 /// Thread safety: all members may be used from any thread.
 public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     @usableFromInline let core: ServiceCore<Message>
-    /// Shared by every handle of the service, including those made by `timingOut(after:)`.
-    @usableFromInline let lifetime: ServiceLifetime
+    /// Shared by every owning handle of the service, including those made by `timingOut(after:)`;
+    /// `nil` for an unowned handle (``ServiceHandle/unownedCurrent``), which does not keep the
+    /// service running.
+    @usableFromInline let lifetime: ServiceLifetime?
     /// This handle's call time limit in nanoseconds, or `nil` for the service's default.
     @usableFromInline let callTimeoutNanoseconds: Int64?
 
@@ -32,7 +34,7 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
         callTimeoutNanoseconds = nil
     }
 
-    init(core: ServiceCore<Message>, lifetime: ServiceLifetime, callTimeoutNanoseconds: Int64?) {
+    init(core: ServiceCore<Message>, lifetime: ServiceLifetime?, callTimeoutNanoseconds: Int64?) {
         self.core = core
         self.lifetime = lifetime
         self.callTimeoutNanoseconds = callTimeoutNanoseconds

@@ -44,7 +44,7 @@ extension _ServiceContext {
                     ? "joining service '\(target.name)' from service '\(name)' would wait forever"
                     : "call '\(method)' from service '\(name)' would never be answered"
                 throw ServiceError(
-                    .deadlock, service: target.name,
+                    .deadlock, service: target,
                     message: "\(waits): \(cycle.joined(separator: " → ")) are waiting on each other",
                     cycle: cycle)
             }
@@ -73,15 +73,17 @@ extension _ServiceContext {
 }
 
 /// Remembers which call sites were already reported for blocking inside a Swift concurrency
-/// task, so each is reported once.
+/// task, so each is reported once in the process, whichever service it calls.
 enum BlockingCallSites {
+    // Sound: `Locked` guards its value.
     private static let reported = Locked<Set<UInt64>>([])
 
-    /// Returns `true` the first time it sees the calling site calling `service`. Slow: walks
-    /// the stack. The service is part of the key because a stack walk can come back shallow
-    /// (under the Thread Sanitizer, say), and then every site would look the same.
-    static func isFirstReport(for service: ObjectIdentifier) -> Bool {
-        let key = nano_call_site_key() ^ UInt64(UInt(bitPattern: service.hashValue))
+    /// Returns `true` the first time it sees the calling site. Slow: walks the stack. Where the
+    /// stack walk comes back too shallow to tell sites apart (seen under the Thread Sanitizer),
+    /// falls back to once per site and `service`; the per-service counts count every wait.
+    static func isFirstReport(service: _ServiceContext) -> Bool {
+        var key = nano_call_site_key()
+        if key == 0 { key = service.identity | (1 << 63) }
         return reported.withLock { $0.insert(key).inserted }
     }
 }

@@ -17,15 +17,20 @@
 /// }
 /// ```
 public struct ServiceControl: Sendable {
-    /// Keeps the service running like a handle copy; its `core` is the service itself.
-    let lifetime: ServiceLifetime
+    /// The service, independent of its message type.
+    let core: _ServiceContext
+    /// Keeps the service running like a handle copy; `nil` when taken from an unowned handle
+    /// (``ServiceHandle/unownedCurrent``).
+    let lifetime: ServiceLifetime?
 
-    init(lifetime: ServiceLifetime) {
+    init(core: _ServiceContext, lifetime: ServiceLifetime?) {
+        self.core = core
         self.lifetime = lifetime
     }
 
-    /// The service, independent of its message type.
-    var core: _ServiceContext { lifetime.core }
+    /// Whether this value (and the handle it came from) is unowned
+    /// (``ServiceHandle/unownedCurrent``): it does not keep the service running. Any thread; free.
+    public var isUnowned: Bool { lifetime == nil }
 
     /// The service's name: ``ServiceOptions/name``, else the type's name. Any thread; free.
     public var name: String { core.name }

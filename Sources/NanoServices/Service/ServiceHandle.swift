@@ -27,7 +27,7 @@ extension ServiceHandle {
     /// Any thread; free (no allocation, no lock). The value keeps the service alive like a
     /// handle copy. See ``ServiceControl``.
     public var control: ServiceControl {
-        ServiceControl(lifetime: _$runtime.lifetime)
+        ServiceControl(core: _$runtime.core, lifetime: _$runtime.lifetime)
     }
 
     /// A handle to the same service whose calls give up after `limit` with

@@ -91,6 +91,25 @@ public struct ServiceOptions: Sendable {
     public static func named(_ name: String) -> ServiceOptions { ServiceOptions(name: name) }
 }
 
+extension ServiceOptions {
+    /// Checks the fields `init` checks, again: they are `var`s and may have changed since.
+    /// Called when a service is spawned.
+    ///
+    /// - Throws: ``ServiceError/Code/invalidOptions`` naming the field.
+    @usableFromInline
+    func validate(typeName: String) throws(ServiceError) {
+        let service = name ?? typeName
+        if stackSize < 0 {
+            throw ServiceError(.invalidOptions, service: service, message: "ServiceOptions.stackSize must not be negative, got \(stackSize)")
+        }
+        if case .bounded(let capacity, _) = mailbox, capacity < 1 {
+            throw ServiceError(
+                .invalidOptions, service: service,
+                message: "ServiceOptions.mailbox: a bounded mailbox needs a capacity of at least 1, got \(capacity) (a mailbox that is always full would make every sender wait forever)")
+        }
+    }
+}
+
 extension Duration {
     var nanosecondsClamped: Int64 {
         let (seconds, attoseconds) = components

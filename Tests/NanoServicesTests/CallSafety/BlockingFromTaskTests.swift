@@ -1,3 +1,4 @@
+import Foundation
 import InMemoryLogging
 import Logging
 import NanoServices
@@ -34,5 +35,64 @@ struct BlockingFromTaskTests {
         let total = try await runOnNewThread { try counter.current() }
         #expect(total == 1)
         #expect(logs.entries.isEmpty)
+    }
+}
+
+/// One call site, used for two services.
+private func blockingTotalFromSharedSite(_ counter: Counter.Service) throws -> Int {
+    try counter.current()
+}
+
+/// A cast that may wait for room, hidden in a sync helper.
+private func castThatMayWait(_ sink: Sink.Service, _ value: Int) {
+    sink.absorb(value)
+}
+
+@Suite("Blocking waits from tasks: reports")
+struct BlockingFromTaskReportTests {
+    @Test("one call site calling two services is reported once; each service counts its waits")
+    func oncePerSiteAcrossServices() async throws {
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "test") { _ in logs }
+        let first = try Counter.Service(start: 1, options: .init(name: "first", logger: logger))
+        let second = try Counter.Service(start: 2, options: .init(name: "second", logger: logger))
+        let totals = try await Task {
+            var totals: [Int] = []
+            for counter in [first, second, second] { totals.append(try blockingTotalFromSharedSite(counter)) }
+            return totals
+        }.value
+        #expect(totals == [1, 2, 2])
+        let reports = logs.entries.filter { "\($0.message)".contains("blocking call 'current()'") }
+        // Where the stack walk is too shallow to tell sites apart, it is once per site and service.
+        #expect(reports.count == 1 || (isThreadSanitized && reports.count == 2))
+        #expect(reports.allSatisfy { "\($0.message)".contains("cooperative pool") })
+        #expect(first.control.snapshot().blockingWaitsFromTasks == 1)
+        #expect(second.control.snapshot().blockingWaitsFromTasks == 2)
+        #expect(second.control.snapshot().description.contains("blockingWaitsFromTasks=2"))
+    }
+
+    @Test("a cast from a task waiting for room gets advice a cast can follow", .timeLimit(.minutes(15)))
+    func castWaitingForRoomAdvice() async throws {
+        let logs = InMemoryLogHandler()
+        let gate = DispatchSemaphore(value: 0)
+        let sink = try Sink.Service(
+            counters: SinkCounters(), gate: gate,
+            options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
+        sink.absorb(0)  // stuck on the gate: the mailbox is full
+        @Sendable func report() -> String? {
+            logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
+        }
+        // Opens the gate from a plain thread once the cast has been reported (it is reported
+        // before it waits), so that the test needs no cooperative thread while the cast blocks one.
+        let opener = Task { try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() } }
+        let caster = Task { castThatMayWait(sink, 1) }
+        await caster.value
+        try await opener.value
+        let message = try #require(report())
+        #expect(message.contains("a cast cannot be awaited"))
+        #expect(message.contains("'@Call'"))
+        #expect(!message.contains("use 'try await' to suspend"))
+        #expect(sink.control.snapshot().blockingWaitsFromTasks == 1)
+        try await sink.control.stop()
     }
 }

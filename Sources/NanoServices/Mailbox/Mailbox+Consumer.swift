@@ -1,0 +1,149 @@
+import CNanoServicesShims
+
+/// The consumer's side of the mailbox: taking batches and jobs, parking, acknowledging handled
+/// batches. Service thread (or pool slice) only, except ``sendJob(_:)`` and ``wakeConsumer()``.
+extension Mailbox {
+    /// What ``receive(into:jobs:takeMessages:knownClose:mayFinish:stillHeld:spinNanoseconds:)`` saw.
+    @usableFromInline
+    struct Received {
+        /// The stop requested so far, if any.
+        @usableFromInline var closed: StopMode?
+        /// No message is left in the queue.
+        @usableFromInline var drained: Bool
+        /// Stopped, drained, nothing left to run: the consumer must end now. No job is
+        /// accepted any more.
+        @usableFromInline var finished: Bool
+        /// Nothing to take and the consumer may not park (a pooled service): it is now marked
+        /// parked, and the next send schedules it again. The caller must not touch the
+        /// consumer's state any more.
+        @usableFromInline var idle: Bool
+        /// Messages were taken: `true` if they were already waiting when the consumer first
+        /// looked (see ``BatchPacing/took(_:at:waiting:)``, which the consumer must call).
+        @usableFromInline var tookMessagesWaiting: Bool?
+        @inlinable init(closed: StopMode?, drained: Bool, finished: Bool, idle: Bool = false, tookMessagesWaiting: Bool? = nil) {
+            self.closed = closed
+            self.drained = drained
+            self.finished = finished
+            self.idle = idle
+            self.tookMessagesWaiting = tookMessagesWaiting
+        }
+    }
+
+    /// Waits for work and takes it: every queued job into `jobs`, and (when `takeMessages`, or
+    /// once closed immediately) every queued message into `batch`, which must be empty.
+    /// Returns when it took something, when the stop mode differs from `knownClose`, or when
+    /// closed, drained and `mayFinish`. Spins up to `spinNanoseconds`, then parks — or, when
+    /// `mayPark` is `false` (a pooled service), marks the consumer parked and returns `idle`.
+    ///
+    /// A bounded mailbox counts `stillHeld` (messages taken earlier and not yet handled) and
+    /// the new batch against its capacity; the previous batch is acknowledged as handled.
+    /// Service thread only.
+    @inlinable
+    func receive(
+        into batch: inout MessageBuffer<Message>,
+        jobs: inout ContiguousArray<UnownedJob>,
+        takeMessages: Bool,
+        knownClose: StopMode?,
+        mayFinish: Bool,
+        stillHeld: Int,
+        spinNanoseconds: Int64,
+        mayPark: Bool = true
+    ) -> Received {
+        var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
+        var spinning = spinNanoseconds > 0
+        if capacity != Int.max { acknowledgeBatch(stillHeld: stillHeld) }
+        if spinning {
+            nano_atomic_store_release(consumerCPU, UInt32(bitPattern: nano_current_cpu() &+ 1))
+        }
+        if mayPark && takeMessages {
+            // While a stream arrives, let the next batch build up (see BatchPacing).
+            let earliest = pacing.pointee.earliestNextTake
+            while nano_monotonic_ns() < earliest { nano_cpu_relax() }
+        }
+        var firstLook = true
+        while true {
+            lock.lock()
+            var tookWork = false
+            if !state.pointee.jobs.isEmpty {
+                swap(&jobs, &state.pointee.jobs)
+                tookWork = true
+            }
+            let closed = state.pointee.closed
+            var tookMessages = false
+            if (takeMessages || closed == .immediate) && !state.pointee.pending.isEmpty {
+                state.pointee.pending.swapContents(with: &batch)
+                if capacity != Int.max { state.pointee.inBatch = stillHeld + batch.count }
+                tookMessages = true
+                tookWork = true
+            }
+            let drained = state.pointee.pending.isEmpty
+            if drained && state.pointee.jobs.isEmpty { nano_atomic_store_release(workHint, 0) }
+            let finished = closed != nil && drained && mayFinish && !tookWork
+            if tookWork || closed != knownClose || finished {
+                if finished { state.pointee.finished = true }
+                lock.unlock()
+                return Received(
+                    closed: closed, drained: drained, finished: finished,
+                    tookMessagesWaiting: tookMessages ? firstLook : nil)
+            }
+            if firstLook {
+                firstLook = false
+                pacing.pointee.foundEmpty()
+            }
+            if spinning {
+                lock.unlock()
+                // Spin on the hint alone; take the lock again only when work may be there.
+                while spinning && nano_atomic_load_acquire(workHint) == 0 {
+                    spinning = spinner.spin()
+                }
+                continue
+            }
+            state.pointee.consumerParked = true
+            lock.unlock()
+            if !mayPark { return Received(closed: closed, drained: drained, finished: false, idle: true) }
+            ThreadParker.park(wakeWord)
+            spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
+            spinning = spinNanoseconds > 0
+        }
+    }
+
+    /// Queues a job (the resumption of an `async` method's task) for the consumer. Jobs are
+    /// never refused while the consumer runs, whatever the stop mode or capacity. Returns
+    /// `false` once the consumer has finished for good.
+    func sendJob(_ job: UnownedJob) -> Bool {
+        lock.lock()
+        if state.pointee.finished {
+            lock.unlock()
+            return false
+        }
+        state.pointee.jobs.append(job)
+        if nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
+        let wake = state.pointee.consumerParked
+        if wake { state.pointee.consumerParked = false }
+        lock.unlock()
+        if wake { wakeConsumer() }
+        return true
+    }
+
+    /// Wakes the consumer that was found parked (and marked not parked under the lock): unparks
+    /// its thread, or schedules a pooled service on its pool. Called once per parking.
+    @inlinable @inline(__always)
+    func wakeConsumer() {
+        if let poolSlot {
+            poolSlot.schedule()
+        } else {
+            ThreadParker.unpark(wakeWord)
+        }
+    }
+
+    /// Bounded mailboxes: the last batch is handled; free its room and wake waiting senders.
+    @usableFromInline
+    func acknowledgeBatch(stillHeld: Int) {
+        lock.lock()
+        state.pointee.inBatch = stillHeld
+        let waiters = state.pointee.roomWaiters
+        if !waiters.isEmpty { state.pointee.roomWaiters = [] }
+        lock.unlock()
+        for waiter in waiters { waiter.wake() }
+    }
+}

@@ -1,0 +1,71 @@
+import CNanoServicesShims
+
+/// A pooled service: slices of its loop run on pool threads (see ``ServicePool``).
+extension ServiceCore {
+    /// Runs a slice of this pooled service on the calling pool thread: the first one creates
+    /// the instance; each handles what is waiting, up to ``PooledLoop/messagesPerSlice``
+    /// messages, so that one busy service cannot keep a pool thread from the others.
+    /// Pool thread.
+    func runPooledSlice(threadID: Int64) -> SliceOutcome {
+        let pooled = self.pooled!
+        nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
+        statistics.threadID.store(threadID, ordering: .relaxed)
+        if let make = pooled.make {
+            pooled.make = nil
+            start(&pooled.loop.pointee, make: make, initialized: pooled.initialized)
+            pooled.initialized = nil
+        }
+        var outcome = StepOutcome.worked
+        var budget = PooledLoop.messagesPerSlice
+        while budget > 0 {
+            outcome = step(&pooled.loop.pointee, mayPark: false, budget: &budget)
+            if outcome != .worked { break }
+        }
+        nano_set_current_service(nil)
+        switch outcome {
+        case .worked:
+            return .again
+        case .idle:
+            return .done
+        case .finished:
+            markStopped()
+            pool?.serviceEnded(self)
+            pooled.release()  // may free this service: nothing after this line
+            return .done
+        }
+    }
+
+    /// Where a pooled service keeps what its thread's stack would hold: the loop's state, and
+    /// the initializer until the first slice runs. Touched by one pool thread at a time (the
+    /// mailbox's parked flag and the pool's queue hand it from one to the next).
+    @usableFromInline
+    final class PooledLoop: @unchecked Sendable {
+        /// How many messages a slice handles at most before the service yields its pool
+        /// thread to the next service with work.
+        static var messagesPerSlice: Int { 256 }
+
+        let loop: UnsafeMutablePointer<Loop>
+        var make: (() throws -> Message.Instance)?
+        var initialized: _Reply<Void>?
+        /// The service keeps itself alive until its last slice (a pool queues it unretained).
+        private var keepAlive: ServiceCore?
+
+        @usableFromInline
+        init(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) {
+            loop = .allocate(capacity: 1)
+            loop.initialize(to: Loop())
+            self.make = make
+            self.initialized = initialized
+            keepAlive = core
+        }
+
+        deinit {
+            loop.deinitialize(count: 1)
+            loop.deallocate()
+        }
+
+        /// The service has ended: let it go.
+        func release() { keepAlive = nil }
+    }
+
+}

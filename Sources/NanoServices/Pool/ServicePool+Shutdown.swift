@@ -1,0 +1,56 @@
+/// Shutting a pool down: stop its services, wait for them, end its threads.
+extension ServicePool {
+    // MARK: Shutdown
+
+    /// Stops every service on the pool gracefully (each drains its mailbox first), waits for
+    /// them to end, then ends the pool's threads and waits for that too. Services placed on
+    /// the pool afterwards fail to spawn with ``ServiceError/Code/spawnFailed``. Calling it
+    /// again returns once the first call's work is done. Blocks the calling thread.
+    ///
+    /// - Throws: ``ServiceError/Code/deadlock`` when called from a service on this pool, which
+    ///   could never see itself end (nothing is stopped then).
+    public func shutdown() throws {
+        try beginShutdown()
+        drained.wait()
+        endThreads()
+        threadsEnded.wait()
+    }
+
+    /// Like ``shutdown()``, but suspends instead of blocking.
+    public func shutdown() async throws {
+        try beginShutdown()
+        await drained.wait()
+        endThreads()
+        await threadsEnded.wait()
+    }
+
+    /// Whether ``shutdown()`` has begun.
+    public var isShutDown: Bool { lock.withLock { shuttingDown } }
+
+    func beginShutdown() throws(ServiceError) {
+        if _ServiceContext.current?.pool === self {
+            throw ServiceError(
+                .deadlock, service: name,
+                message: "shutdown of pool '\(name)' from one of its own services would wait for itself forever")
+        }
+        let (live, alreadyEmpty) = lock.withLock { () -> ([Unmanaged<_ServiceContext>], Bool) in
+            let first = !shuttingDown
+            shuttingDown = true
+            return (first ? Array(services.values) : [], first && services.isEmpty)
+        }
+        if alreadyEmpty { drained.set() }
+        // Retain each before asking: a service may end (and go) as soon as it is asked.
+        for service in live.map({ $0.takeUnretainedValue() }) { service.requestStop(.graceful) }
+    }
+
+    /// Every service has ended: let the threads go once they find no work.
+    func endThreads() {
+        let (words, none) = lock.withLock { () -> ([UnsafeMutablePointer<UInt32>], Bool) in
+            exiting = true
+            defer { parked = [] }
+            return (parked, threads == 0)
+        }
+        if none { threadsEnded.set() }
+        for word in words { ThreadParker.unpark(word) }
+    }
+}

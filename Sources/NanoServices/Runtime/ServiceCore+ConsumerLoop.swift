@@ -1,0 +1,158 @@
+import CNanoServicesShims
+import Instrumentation
+
+/// The consumer side: the loop that takes messages and jobs from the mailbox and handles them.
+/// Service thread (or a pool slice) only.
+extension ServiceCore {
+    /// What one step of the loop did.
+    @usableFromInline
+    enum StepOutcome {
+        /// Took and handled work.
+        case worked
+        /// Nothing to do and not allowed to park (pool): the service is marked parked.
+        case idle
+        /// Stopped and drained: the service has ended.
+        case finished
+    }
+
+    /// Waits for work (or, with `mayPark: false`, only looks), then handles it: jobs first,
+    /// then the batch of messages, at most `budget` of them (the rest of the batch stays in
+    /// `loop` for the next step, which handles it before taking anything new).
+    /// Service thread (or pool slice).
+    @inlinable
+    func step(_ loop: inout Loop, mayPark: Bool, budget: inout Int) -> StepOutcome {
+        let received: Mailbox<Envelope>.Received
+        if loop.batch.isEmpty {
+            received = mailbox.receive(
+                into: &loop.batch, jobs: &loop.jobs,
+                takeMessages: !isHeldByAsyncMethod && loop.held.isEmpty,
+                knownClose: loop.knownClose,
+                mayFinish: asyncTasksInFlight == 0 && loop.held.isEmpty,
+                stillHeld: loop.held.count,
+                spinNanoseconds: mayPark ? spinNanoseconds : 0,
+                mayPark: mayPark)
+            // Idle: another pool thread may pick the service up at once; touch nothing more.
+            if received.idle { return .idle }
+        } else {
+            // The rest of a batch a pool slice left: finish it first.
+            received = .init(closed: loop.knownClose, drained: false, finished: false)
+        }
+        // One clock read per batch: for pacing, busy time and queue wait.
+        var batchStart: UInt64 = 0
+        if let waiting = received.tookMessagesWaiting {
+            batchStart = nano_monotonic_ns()
+            mailbox.pacing.pointee.took(loop.batch.count, at: batchStart, waiting: waiting)
+        } else if observesMessages {
+            batchStart = nano_monotonic_ns()
+        }
+        if !loop.jobs.isEmpty {
+            let executor = self.executor
+            for job in loop.jobs { executor.run(job) }
+            loop.jobs.removeAll(keepingCapacity: true)
+        }
+        if received.closed != loop.knownClose {
+            loop.knownClose = received.closed
+            noteStopSeen(loop.knownClose)
+            if loop.knownClose == .immediate { cancelAsyncMethods() }
+        }
+        if loop.knownClose == .immediate || loop.instance == nil {
+            reject(&loop.held)
+            reject(&loop.batch)
+            noteInHand(0)
+        } else if !loop.batch.isEmpty || !loop.held.isEmpty {
+            if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
+            if !loop.held.isEmpty && !isHeldByAsyncMethod {
+                handleHeld(&loop.held, on: &loop.instance!, methods: &loop.methods, batchStart: batchStart, budget: &budget)
+            }
+            if !loop.batch.isEmpty && budget > 0 {
+                handle(&loop.batch, on: &loop.instance!, holding: &loop.held, methods: &loop.methods,
+                       batchStart: batchStart, budget: &budget)
+            }
+            // Left in hand: messages held for an `async` method, and the rest of a batch a pool
+            // slice did not finish.
+            if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
+        }
+        if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
+        if received.finished {
+            loop.instance = nil  // release the instance here, on the service's thread
+            return .finished
+        }
+        return .worked
+    }
+
+    /// Handles a batch in order, `budget` messages at most (the rest stays in `batch`); once
+    /// an `async` method holds the service, the rest of the batch moves to `held`, in order.
+    /// Service thread.
+    @inlinable
+    func handle(
+        _ batch: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
+        holding held: inout MessageBuffer<Envelope>, methods: inout MethodStatisticsCache, batchStart: UInt64,
+        budget: inout Int
+    ) {
+        batch.drain { message in
+            if isHeldByAsyncMethod {
+                held.append(consume message)
+                return true
+            }
+            handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
+            budget &-= 1
+            return budget > 0
+        }
+    }
+
+    /// Handles held messages in order until an `async` method holds the service again; the
+    /// rest stay held. Call only while no method holds the service. Service thread.
+    @inlinable
+    func handleHeld(
+        _ held: inout MessageBuffer<Envelope>, on instance: inout Message.Instance,
+        methods: inout MethodStatisticsCache, batchStart: UInt64, budget: inout Int
+    ) {
+        held.drain { message in
+            handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
+            budget &-= 1
+            return !isHeldByAsyncMethod && budget > 0
+        }
+    }
+
+    /// Handles one message: counts it, records its metrics if on, and runs it inside the
+    /// sender's `ServiceContext` if it carried one. Service thread.
+    @inlinable @inline(__always)
+    func handleOne(
+        _ envelope: consuming Envelope, on instance: inout Message.Instance,
+        methods: inout MethodStatisticsCache, batchStart: UInt64
+    ) {
+        if countsMessages { statistics.noteTakenFromHand() }
+        if mailbox.isClosedImmediately {
+            rejectOne(consume envelope)
+            return
+        }
+        let (message, context, enqueuedAt) = envelope.open()
+        if observesMessages, let metrics = methods.noteHandled(message._methodName, counting: countsMessages, in: statistics) {
+            metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart)
+        }
+        if let context {
+            var pending: Message? = consume message
+            ServiceContext.withValue(context) { pending.take()!._handle(&instance, self) }
+        } else {
+            (consume message)._handle(&instance, self)
+        }
+    }
+
+    @inlinable
+    func reject(_ batch: inout MessageBuffer<Envelope>) {
+        batch.drain { message in
+            rejectOne(consume message)
+            return true
+        }
+    }
+
+    @inlinable
+    func rejectOne(_ envelope: consuming Envelope) {
+        let (message, _, _) = envelope.open()
+        let method = message._methodName
+        if !(consume message)._reject(stoppedError()) {
+            noteDroppedCast(method)
+        }
+    }
+
+}

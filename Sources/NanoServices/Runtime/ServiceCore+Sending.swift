@@ -1,0 +1,169 @@
+import CNanoServicesShims
+import Instrumentation
+
+/// The sending side of a service: casts and calls, from any thread or task.
+extension ServiceCore {
+    // MARK: Sending
+
+    /// Enqueues a cast; never blocks (except on a full mailbox with the `.block` policy).
+    /// A cast that cannot be delivered is counted and logged. Carries the sender's
+    /// `ServiceContext.current` when there is one.
+    @inlinable
+    func cast(_ message: consuming Message) {
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: sendTime)
+        let outcome = mailbox.send(consume envelope)
+        if case .accepted = outcome { return }
+        castNotAccepted(outcome)
+    }
+
+    /// Now, when the service records metrics (queue wait, call latency); 0 otherwise.
+    @inlinable @inline(__always)
+    var sendTime: UInt64 { recordsTimings ? nano_monotonic_ns() : 0 }
+
+    /// Sends a call and blocks the calling thread until the answer; counts and logs this
+    /// service's failures and, with metrics on, records the call's latency.
+    ///
+    /// - Parameter timeoutNanoseconds: this call's limit, or `nil` for the service's default.
+    @inlinable
+    func call<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) throws -> sending Result {
+        let method = message._methodName
+        let start = sendTime
+        do {
+            let value = try callBlocking(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
+            if start != 0 { recordCallDuration(method, since: start) }
+            return value
+        } catch {
+            if start != 0 { recordCallDuration(method, since: start) }
+            noteCallFailed(error, method: method)
+            throw error
+        }
+    }
+
+    /// Sends a call and suspends the calling task until the answer; counts and logs like the
+    /// blocking `call`. Blocks no thread.
+    @inlinable
+    func call<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
+    ) async throws -> sending Result {
+        let method = message._methodName
+        let start = sendTime
+        do {
+            let value = try await callSuspending(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
+            if start != 0 { recordCallDuration(method, since: start) }
+            return value
+        } catch {
+            if start != 0 { recordCallDuration(method, since: start) }
+            noteCallFailed(error, method: method)
+            throw error
+        }
+    }
+
+    /// Sends a call and blocks the calling thread until the answer (spin, then park).
+    @inlinable
+    func callBlocking<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, start: UInt64, timeoutNanoseconds: Int64?
+    ) throws -> sending Result {
+        let method = message._methodName
+        let caller = _ServiceContext.current
+        var watch: CooperativePoolGuard.Watch? = nil
+        var countedByGuard = false
+        if let caller {
+            if caller === self { throw selfWaitError("call") }
+            try caller.beginWaiting(on: self, method: method)
+        } else if _isInsideTask {
+            countedByGuard = blockingWaitFromTaskBegins(method, isCast: false, watch: &watch)
+        }
+        defer {
+            caller?.endWaiting()
+            if countedByGuard { CooperativePoolGuard.exit() }
+        }
+
+        let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
+        let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
+        let outcome = mailbox.send(consume envelope)
+        if case .accepted = outcome {} else {
+            try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
+        }
+        guard let value = try waitForAnswer(reply, caller: caller, deadline: deadline, watch: &watch, method: method) else {
+            throw timeoutError(method, after: timeout ?? 0)
+        }
+        return value
+    }
+
+    /// Blocks the calling thread until `reply` is answered (`nil` at `deadline`). A pooled
+    /// caller lends its pool thread meanwhile; a watched wait (see ``CooperativePoolGuard``)
+    /// may give up.
+    @inlinable
+    func waitForAnswer<Result>(
+        _ reply: _Reply<Result>, caller: _ServiceContext?, deadline: UInt64?,
+        watch: inout CooperativePoolGuard.Watch?, method: StaticString
+    ) throws -> sending Result? {
+        if watch != nil { return try waitWatched(reply, deadline: deadline, watch: &watch, method: method) }
+        let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
+        guard let pool = caller?.pool else { return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline) }
+        pool.willBlock()  // a pooled caller's thread is lent to the others meanwhile
+        defer { pool.didUnblock() }
+        return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline)
+    }
+
+    /// The wait that took the last free cooperative thread: looks every 100 ms whether to give
+    /// up (see ``CooperativePoolGuard``). Calling thread; rare.
+    @usableFromInline
+    func waitWatched<Result>(
+        _ reply: _Reply<Result>, deadline: UInt64?, watch: inout CooperativePoolGuard.Watch?, method: StaticString
+    ) throws -> sending Result? {
+        do {
+            return try reply.waitBlocking(deadline: deadline, lookingEvery: CooperativePoolGuard.lookIntervalNanoseconds) {
+                CooperativePoolGuard.shouldGiveUp(&watch!, target: self)
+            }
+        } catch is _Reply<Result>.GaveUp {
+            throw CooperativePoolGuard.exhaustedError(self, operation: "blocking call '\(method)'")
+        }
+    }
+
+    /// Sends a call and suspends the calling task until the answer. Blocks no thread.
+    @inlinable
+    func callSuspending<Result>(
+        _ message: consuming Message, _ reply: _Reply<Result>, start: UInt64, timeoutNanoseconds: Int64?
+    ) async throws -> sending Result {
+        let method = message._methodName
+        // On a service thread, this task is an `async` method of that service (or a task it
+        // started). A method that holds its service waits on the target like a blocking call.
+        let caller = _ServiceContext.current
+        var callerWaits = false
+        if let caller {
+            if caller === self {
+                if !isInReentrantMethod { throw selfWaitError("call") }
+            } else if caller.isInHoldingMethod {
+                try caller.beginWaiting(on: self, method: method)
+                callerWaits = true
+            }
+        }
+        defer { if callerWaits { caller?.endWaiting() } }
+        var timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
+        let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
+        let outcome = mailbox.send(consume envelope)
+        if case .accepted = outcome {} else {
+            let began = nano_monotonic_ns()
+            let deadline = timeout.map { began &+ UInt64(max($0, 0)) }
+            try await callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
+            // The wait for room used part of the time limit: the answer gets the rest.
+            if let limit = timeout { timeout = max(limit &- Int64(truncatingIfNeeded: nano_monotonic_ns() &- began), 0) }
+        }
+        do {
+            let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
+            return try await reply.wait(spinNanoseconds: spin, timeoutNanoseconds: timeout)
+        } catch is _Reply<Result>.TimedOut {
+            throw timeoutError(method, after: timeoutNanoseconds ?? callTimeoutNanoseconds ?? 0)
+        }
+    }
+
+    /// Whether the calling synchronous code runs inside a Swift concurrency task.
+    @inlinable
+    var _isInsideTask: Bool {
+        withUnsafeCurrentTask { $0 != nil }
+    }
+}

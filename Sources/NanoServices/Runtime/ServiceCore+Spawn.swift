@@ -1,0 +1,86 @@
+import CNanoServicesShims
+
+/// Starting a service: its own thread, or a first slice on its pool.
+extension ServiceCore {
+    // MARK: The service thread (or pool slices)
+
+    /// Starts the service: a thread of its own, which creates the instance with `make` and then
+    /// serves the mailbox; or, on a pool, a first slice that does the same. With
+    /// `waitForInitializer`, blocks until `make` has returned and rethrows its error.
+    @inlinable
+    static func spawn(
+        typeName: String,
+        options: ServiceOptions,
+        waitForInitializer: Bool,
+        make: sending @escaping () throws -> Message.Instance
+    ) throws -> ServiceCore {
+        try options.validate(typeName: typeName)
+        let core = ServiceCore(typeName: typeName, options: options)
+        let initialized: _Reply<Void>? = waitForInitializer ? _Reply<Void>() : nil
+        ServiceRegistry.register(core)  // leaves in `markStopped`
+        if let pool = core.pool {
+            do {
+                try pool.admit(core)
+            } catch {
+                core.markStopped()
+                throw error
+            }
+            core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core)
+            pool.schedule(core)
+        } else {
+            let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {
+                core.run(make: make, initialized: initialized)
+            }
+            guard status == 0 else {
+                core.markStopped()
+                throw ServiceError(
+                    .spawnFailed, service: core,
+                    message: "the system refused to start a thread (error \(status)); too many threads or too little memory")
+            }
+        }
+        if let initialized {
+            // Park at once: the new thread needs the CPU more than we need a fast wake-up.
+            _ = try initialized.waitBlocking(spinNanoseconds: 0)
+        }
+        return core
+    }
+
+    /// The service thread's whole life. Service thread only.
+    @inlinable
+    func run(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
+        nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
+        noteThreadStarted()
+        serve(make: make, initialized: initialized)
+        // The instance has been released (on this thread) by now.
+        nano_set_current_service(nil)
+        markStopped()
+    }
+
+    @inlinable
+    func serve(make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
+        var loop = Loop()
+        start(&loop, make: make, initialized: initialized)
+        var unlimited = Int.max
+        while step(&loop, mayPark: true, budget: &unlimited) != .finished {}
+    }
+
+    /// Creates the instance; if `make` throws, reports it and stops at once (the loop then
+    /// rejects whatever arrives and finishes). Service thread (or pool slice).
+    @inlinable
+    func start(_ loop: inout Loop, make: () throws -> Message.Instance, initialized: _Reply<Void>?) {
+        do {
+            loop.instance = try make()
+        } catch {
+            if let initialized {
+                initialized._fail(error)
+            } else {
+                logInitializerFailure(error)
+            }
+            requestStop(.immediate)
+            return
+        }
+        initialized?._succeed(())
+        markRunning()
+    }
+
+}

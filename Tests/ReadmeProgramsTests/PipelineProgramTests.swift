@@ -85,13 +85,16 @@ struct PipelineProgramTests {
             return addresses
         }[0]
 
-        // With the store held still, every mailbox fills up and the source stops: memory stays bounded.
+        // With the store held still, every mailbox fills up and the source stops: memory stays
+        // bounded. (Without backpressure the source would finish instead, and the checks fail.)
         let stages: [ServiceControl] = [scrambler.control, inverter.control, store.control]
-        while stages.contains(where: { $0.mailboxDepth < Self.capacity }) {
+        while stages.contains(where: { $0.mailboxDepth < Self.capacity })
+            && sent.count.load(ordering: .acquiring) < Self.bufferCount
+        {
             try await Task.sleep(for: .milliseconds(1))  // polling for a state, not waiting for time
         }
-        #expect(stages.map(\.mailboxDepth) == [Self.capacity, Self.capacity, Self.capacity])
         let sentWhileHeld = sent.count.load(ordering: .acquiring)
+        #expect(stages.map(\.mailboxDepth) == [Self.capacity, Self.capacity, Self.capacity])
         // Each stage's mailbox, the buffer each stage holds, and nothing more.
         #expect(sentWhileHeld <= 3 * (Self.capacity + 1))
         gate.open()

@@ -82,4 +82,15 @@ struct CacheProgramTests {
         #expect(cache.control.droppedCasts == 0)
         #expect(logs.problems == [])
     }
+
+    /// README, "Blocking from a task": a synchronous `@Test` runs inside a task, so a blocking
+    /// call in it is reported; this is why the program above makes its blocking calls on threads.
+    @Test("a blocking call in a synchronous @Test is reported: the runner calls it from a task")
+    func synchronousTestRunsInATask() throws {
+        let logs = CapturedLogs()
+        let cache = try StringCache.Service(options: .init(logger: logs.logger))
+        #expect(try cache.get("absent") == nil)
+        try cache.control.stop()
+        #expect(logs.problems.filter { $0.contains("warning blocking call 'get(_:)'") }.count == 1)
+    }
 }

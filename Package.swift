@@ -61,6 +61,13 @@ let package = Package(
             dependencies: ["NanoServices"],
             swiftSettings: [.defaultIsolation(MainActor.self)]
         ),
+        // Three programs written from the README alone (a cache, a pipeline, a chat room on a
+        // pool); any warning, also in macro-generated code, fails the build.
+        .testTarget(
+            name: "ReadmeProgramsTests",
+            dependencies: ["NanoServices", .product(name: "InMemoryLogging", package: "swift-log")],
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
         .testTarget(
             name: "NanoServicesMacrosTests",
             dependencies: [

@@ -38,7 +38,7 @@ extension ServiceCore {
     /// A cast was not simply accepted: count a drop, reject an evicted message, or wait for room.
     @usableFromInline
     func castNotAccepted(_ outcome: consuming Mailbox<Envelope>.SendOutcome) {
-        var outcome = outcome
+        var outcome = consume outcome
         while true {
             switch settle(consume outcome) {
             case .done:
@@ -55,7 +55,7 @@ extension ServiceCore {
                     var watch: CooperativePoolGuard.Watch? = nil
                     let counted = _isInsideTask && blockingWaitFromTaskBegins(method, isCast: true, watch: &watch)
                     var gaveUp = false
-                    let next = sendWaitingForRoom(message, deadline: nil, watch: &watch, gaveUp: &gaveUp)
+                    let next = sendWaitingForRoom(consume message, deadline: nil, watch: &watch, gaveUp: &gaveUp)
                     if counted { CooperativePoolGuard.exit() }
                     guard gaveUp, case .full(let message) = next else {
                         outcome = next
@@ -64,7 +64,7 @@ extension ServiceCore {
                     // Waiting on would keep the whole cooperative pool blocked: neither a hang
                     // nor a lost message, the cast goes in over capacity.
                     noteAcceptedOverCapacity(method, error: CooperativePoolGuard.exhaustedError(self, operation: "cast '\(method)'"))
-                    outcome = mailbox.send(message, overCapacity: true)
+                    outcome = mailbox.send(consume message, overCapacity: true)
                     continue
                 }
                 // A service waiting for room takes part in deadlock detection, like a call.
@@ -75,12 +75,12 @@ extension ServiceCore {
                     try caller.beginWaiting(on: self, method: method)
                 } catch {
                     noteAcceptedOverCapacity(method, error: error)
-                    outcome = mailbox.send(message, overCapacity: true)
+                    outcome = mailbox.send(consume message, overCapacity: true)
                     continue
                 }
                 var noWatch: CooperativePoolGuard.Watch? = nil
                 var gaveUp = false
-                outcome = sendWaitingForRoom(message, deadline: nil, watch: &noWatch, gaveUp: &gaveUp)
+                outcome = sendWaitingForRoom(consume message, deadline: nil, watch: &noWatch, gaveUp: &gaveUp)
                 caller.endWaiting()
             }
         }
@@ -105,11 +105,11 @@ extension ServiceCore {
         _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64,
         watch: inout CooperativePoolGuard.Watch?
     ) throws {
-        var outcome = outcome
-        while let message = try messageThatMustWait(outcome, method: method) {
+        var outcome = consume outcome
+        while let message = try messageThatMustWait(consume outcome, method: method) {
             if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
             var gaveUp = false
-            outcome = sendWaitingForRoom(message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
+            outcome = sendWaitingForRoom(consume message, deadline: deadline, watch: &watch, gaveUp: &gaveUp)
             // Gave up (see CooperativePoolGuard): the message is dropped, never delivered.
             if gaveUp { throw CooperativePoolGuard.exhaustedError(self, operation: "blocking call '\(method)'") }
         }
@@ -123,11 +123,11 @@ extension ServiceCore {
     func callNotAccepted(
         _ outcome: consuming Mailbox<Envelope>.SendOutcome, method: StaticString, deadline: UInt64?, timeout: Int64
     ) async throws {
-        var outcome = outcome
-        while let message = try messageThatMustWait(outcome, method: method) {
+        var outcome = consume outcome
+        while let message = try messageThatMustWait(consume outcome, method: method) {
             try Task.checkCancellation()
             if let deadline, nano_monotonic_ns() >= deadline { throw timeoutError(method, after: timeout) }
-            outcome = try await sendSuspendingForRoom(message, method: method, deadline: deadline, timeout: timeout)
+            outcome = try await sendSuspendingForRoom(consume message, method: method, deadline: deadline, timeout: timeout)
         }
     }
 
@@ -143,7 +143,7 @@ extension ServiceCore {
         defer { if let timer { TimeoutScheduler.shared.cancel(timer) } }
         // Sound: `pending` and `next` are only touched inside `suspend`'s registration, which
         // runs before the task resumes, and after the resumption, on this task.
-        nonisolated(unsafe) var pending: Envelope? = message
+        nonisolated(unsafe) var pending: Envelope? = consume message
         nonisolated(unsafe) var next: Mailbox<Envelope>.SendOutcome? = nil
         await withTaskCancellationHandler {
             await wait.suspend {

@@ -13,7 +13,7 @@ extension ServiceCore {
         let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: sendTime)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome { return }
-        castNotAccepted(outcome)
+        castNotAccepted(consume outcome)
     }
 
     /// Now, when the service records metrics (queue wait, call latency); 0 otherwise.
@@ -85,7 +85,7 @@ extension ServiceCore {
         let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
-            try callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
+            try callNotAccepted(consume outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
         }
         guard let value = try waitForAnswer(reply, caller: caller, deadline: deadline, watch: &watch, method: method) else {
             throw timeoutError(method, after: timeout ?? 0)
@@ -149,7 +149,7 @@ extension ServiceCore {
         if case .accepted = outcome {} else {
             let began = nano_monotonic_ns()
             let deadline = timeout.map { began &+ UInt64(max($0, 0)) }
-            try await callNotAccepted(outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
+            try await callNotAccepted(consume outcome, method: method, deadline: deadline, timeout: timeout ?? 0)
             // The wait for room used part of the time limit: the answer gets the rest.
             if let limit = timeout { timeout = max(limit &- Int64(truncatingIfNeeded: nano_monotonic_ns() &- began), 0) }
         }

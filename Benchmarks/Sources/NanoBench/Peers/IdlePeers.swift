@@ -135,3 +135,25 @@ struct IndexSequence {
         return Int((state >> 33) % UInt64(count))
     }
 }
+
+/// Times `ops` calls from the calling thread, each to the service at an index from
+/// ``IndexSequence`` (the same indices for every peer).
+func timeCallsToRandomServices(_ ops: Int, among count: Int, _ call: (Int) throws -> Void) rethrows -> UInt64 {
+    var indices = IndexSequence(count: count)
+    return try MonotonicClock.measure {
+        for _ in 0..<ops { try call(indices.next()) }
+    }
+}
+
+/// Times `ops` awaited calls from one task, each to the service at an index from
+/// ``IndexSequence``, from a blocking caller.
+func timeAwaitedCallsToRandomServices(
+    _ ops: Int, among count: Int, _ call: @escaping @Sendable (Int) async throws -> Void
+) throws -> UInt64 {
+    try blockingAwait {
+        var indices = IndexSequence(count: count)
+        return try await MonotonicClock.measure {
+            for _ in 0..<ops { try await call(indices.next()) }
+        }
+    }
+}

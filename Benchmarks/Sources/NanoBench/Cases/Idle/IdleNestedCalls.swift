@@ -26,33 +26,19 @@ struct IdleNestedCalls: BenchCase {
         let contenders = [
             Contender("NanoServices pooled, nested sync calls", operations: calls, nano: true,
                       note: "\(pairs * 2) services on a ServicePool of \(pool.threadCount) threads; caller → front → partner, blocking calls") { ops in
-                var indices = IndexSequence(count: pairs)
-                return try MonotonicClock.measure {
-                    for _ in 0..<ops { _ = try pooled[indices.next()].deposit(1) }
-                }
+                try timeCallsToRandomServices(ops, among: pairs) { _ = try pooled[$0].deposit(1) }
             },
             Contender("NanoServices thread each, nested sync calls", operations: calls, nano: true,
                       note: "\(pairs * 2) services, each on its own thread (default options)") { ops in
-                var indices = IndexSequence(count: pairs)
-                return try MonotonicClock.measure {
-                    for _ in 0..<ops { _ = try threaded[indices.next()].deposit(1) }
-                }
+                try timeCallsToRandomServices(ops, among: pairs) { _ = try threaded[$0].deposit(1) }
             },
             Contender("actor nested await", operations: calls,
                       note: "\(pairs * 2) default actors; a task awaits the front, which awaits its partner") { ops in
-                try blockingAwait {
-                    var indices = IndexSequence(count: pairs)
-                    return await MonotonicClock.measure {
-                        for _ in 0..<ops { _ = await actors[indices.next()].deposit(1) }
-                    }
-                }
+                try timeAwaitedCallsToRandomServices(ops, among: pairs) { _ = await actors[$0].deposit(1) }
             },
             Contender("DispatchQueue nested sync", operations: calls,
                       note: "\(pairs * 2) serial queues; `sync` inside `sync`") { ops in
-                var indices = IndexSequence(count: pairs)
-                return MonotonicClock.measure {
-                    for _ in 0..<ops { _ = queues[indices.next()].deposit(1) }
-                }
+                timeCallsToRandomServices(ops, among: pairs) { _ = queues[$0].deposit(1) }
             },
         ]
         var report = CaseReport(

@@ -23,42 +23,23 @@ struct IdleRequestReply: BenchCase {
         let contenders = [
             Contender("NanoServices pooled, sync call", operations: calls, nano: true,
                       note: "\(count) services on a ServicePool of \(pool.threadCount) threads; a plain thread calls one at random, blocking") { ops in
-                var indices = IndexSequence(count: count)
-                return try MonotonicClock.measure {
-                    for _ in 0..<ops { _ = try pooled[indices.next()].deposit(1) }
-                }
+                try timeCallsToRandomServices(ops, among: count) { _ = try pooled[$0].deposit(1) }
             },
             Contender("NanoServices pooled, async call", operations: calls, nano: true,
                       note: "the same, `try await` from one task") { ops in
-                try blockingAwait {
-                    var indices = IndexSequence(count: count)
-                    return try await MonotonicClock.measure {
-                        for _ in 0..<ops { _ = try await pooled[indices.next()].deposit(1) }
-                    }
-                }
+                try timeAwaitedCallsToRandomServices(ops, among: count) { _ = try await pooled[$0].deposit(1) }
             },
             Contender("NanoServices thread each, sync call", operations: calls, nano: true,
                       note: "\(count) services, each on its own thread (default options)") { ops in
-                var indices = IndexSequence(count: count)
-                return try MonotonicClock.measure {
-                    for _ in 0..<ops { _ = try threaded[indices.next()].deposit(1) }
-                }
+                try timeCallsToRandomServices(ops, among: count) { _ = try threaded[$0].deposit(1) }
             },
             Contender("actor await", operations: calls,
                       note: "\(count) default actors; one task awaits one at random (runs on the caller's thread when uncontended)") { ops in
-                try blockingAwait {
-                    var indices = IndexSequence(count: count)
-                    return await MonotonicClock.measure {
-                        for _ in 0..<ops { _ = await actors[indices.next()].deposit(1) }
-                    }
-                }
+                try timeAwaitedCallsToRandomServices(ops, among: count) { _ = await actors[$0].deposit(1) }
             },
             Contender("DispatchQueue sync", operations: calls,
                       note: "\(count) serial queues; `sync` from a plain thread (runs on the caller's thread)") { ops in
-                var indices = IndexSequence(count: count)
-                return MonotonicClock.measure {
-                    for _ in 0..<ops { _ = queues[indices.next()].deposit(1) }
-                }
+                timeCallsToRandomServices(ops, among: count) { _ = queues[$0].deposit(1) }
             },
         ]
         var report = CaseReport(

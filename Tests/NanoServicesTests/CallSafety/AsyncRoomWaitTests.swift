@@ -75,4 +75,28 @@ struct AsyncRoomWaitTests {
         try await sink.control.stop()
         #expect(counters.handled.load(ordering: .relaxed) == 3)
     }
+
+    @Test("on a pool too: a timeout or a cancellation ends the wait for room; neither call is delivered later",
+          .timeLimit(.minutes(15)))
+    func pooledServiceWaitForRoomGivesUp() async throws {
+        let pool = ServicePool(name: "room-wait", threads: 2)
+        let gate = DispatchSemaphore(value: 0)
+        let counters = SinkCounters()
+        let sink = try Sink.Service(
+            counters: counters, gate: gate,
+            options: .init(placement: .pool(pool), mailbox: .bounded(capacity: 2, whenFull: .block)))
+        sink.absorb(0)  // stuck on the gate (holding one pool thread), counted until handled
+        sink.absorb(1)  // the mailbox is now full
+        let error = await #expect(throws: ServiceError.self) {
+            try await sink.timingOut(after: .milliseconds(100)).absorbAndConfirm(2)
+        }
+        #expect(error?.code == .timeout)
+        let call = Task { try await sink.absorbAndConfirm(3) }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        gate.signal()
+        try await sink.control.stop()
+        #expect(counters.handled.load(ordering: .relaxed) == 2)
+        try await pool.shutdown()
+    }
 }

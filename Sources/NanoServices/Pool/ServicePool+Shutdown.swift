@@ -33,14 +33,18 @@ extension ServicePool {
                 .deadlock, service: name,
                 message: "shutdown of pool '\(name)' from one of its own services would wait for itself forever")
         }
-        let (live, alreadyEmpty) = lock.withLock { () -> ([Unmanaged<_ServiceContext>], Bool) in
+        // Retain each service while the lock is held: one that is listed has not run its last
+        // slice yet (that slice leaves the list, under this lock, before letting itself go),
+        // but once the lock is released it may end on a pool thread and free itself at any
+        // moment (its last handle may be gone already). Retaining after unlocking was the
+        // heap corruption seen in nano-bench after a case's teardown.
+        let (live, alreadyEmpty) = lock.withLock { () -> ([_ServiceContext], Bool) in
             let first = !shuttingDown
             shuttingDown = true
-            return (first ? Array(services.values) : [], first && services.isEmpty)
+            return (first ? services.values.map { $0.takeUnretainedValue() } : [], first && services.isEmpty)
         }
         if alreadyEmpty { drained.set() }
-        // Retain each before asking: a service may end (and go) as soon as it is asked.
-        for service in live.map({ $0.takeUnretainedValue() }) { service.requestStop(.graceful) }
+        for service in live { service.requestStop(.graceful) }
     }
 
     /// Every service has ended: let the threads go once they find no work.

@@ -59,6 +59,12 @@ public struct ServiceOptions: Sendable {
     /// backend is bootstrapped (they are separate from these counters).
     public var collectsStatistics: Bool
 
+    /// The clock of the service's timers (see ``ServiceTimers``). `ContinuousClock` (the
+    /// default) and `SuspendingClock` are served by one shared timer thread each; a
+    /// ``ManualClock`` fires when a test advances it; any other clock by a task per service that
+    /// sleeps on it (which needs Swift's cooperative pool to be free to run it).
+    public var clock: any Clock<Duration>
+
     public static let defaultStackSize = 512 * 1024
 
     public init(
@@ -70,7 +76,8 @@ public struct ServiceOptions: Sendable {
         callTimeout: Duration? = nil,
         mailbox: MailboxPolicy = .unbounded,
         collectsStatistics: Bool = true,
-        onCastError: (@Sendable (CastError) -> Void)? = nil
+        onCastError: (@Sendable (CastError) -> Void)? = nil,
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         precondition(stackSize >= 0, "ServiceOptions.stackSize must not be negative")
         if case .bounded(let capacity, _) = mailbox {
@@ -85,6 +92,7 @@ public struct ServiceOptions: Sendable {
         self.spinBeforeParking = spinBeforeParking
         self.onCastError = onCastError
         self.collectsStatistics = collectsStatistics
+        self.clock = clock
     }
 
     /// Options with only a name set.

@@ -7,8 +7,9 @@ struct ManualClockTests {
     func sleepResumesOnAdvance() async throws {
         let clock = ManualClock()
         let woke = Protected(false)
+        let deadline = clock.now.advanced(by: .seconds(5))
         let sleeper = Task {
-            try await clock.sleep(until: clock.now.advanced(by: .seconds(5)))
+            try await clock.sleep(until: deadline)
             woke.withLock { $0 = true }
         }
         clock.advance(by: .seconds(4))
@@ -24,7 +25,8 @@ struct ManualClockTests {
     func sleepEdges() async throws {
         let clock = ManualClock(now: .init(offset: .seconds(10)))
         try await clock.sleep(until: .init(offset: .seconds(3)))
-        let sleeper = Task { try await clock.sleep(for: .seconds(1)) }
+        let deadline = clock.now.advanced(by: .seconds(1))
+        let sleeper = Task { try await clock.sleep(until: deadline) }
         sleeper.cancel()
         await #expect(throws: CancellationError.self) { try await sleeper.value }
     }

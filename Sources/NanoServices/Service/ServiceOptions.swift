@@ -76,8 +76,8 @@ public struct ServiceOptions: Sendable {
         callTimeout: Duration? = nil,
         mailbox: MailboxPolicy = .unbounded,
         collectsStatistics: Bool = true,
-        onCastError: (@Sendable (CastError) -> Void)? = nil,
-        clock: any Clock<Duration> = ContinuousClock()
+        clock: any Clock<Duration> = ContinuousClock(),
+        onCastError: (@Sendable (CastError) -> Void)? = nil
     ) {
         precondition(stackSize >= 0, "ServiceOptions.stackSize must not be negative")
         if case .bounded(let capacity, _) = mailbox {

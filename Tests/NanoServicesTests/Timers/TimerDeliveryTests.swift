@@ -55,7 +55,7 @@ struct TimerDeliveryTests {
     func throwingAction() async throws {
         let failures = Protected<[String]>([])
         let metronome = try Metronome.Service(options: .init(
-            onCastError: { failure in failures.withLock { $0.append(failure.method) } }, clock: clock))
+            clock: clock, onCastError: { failure in failures.withLock { $0.append(failure.method) } }))
         metronome.failing("f", .seconds(1))
         #expect(try await metronome.activeCount() == 1)
         clock.advance(by: .seconds(1))

@@ -7,7 +7,7 @@ import Synchronization
 /// `period` are immutable; `isEnded` is an atomic, written once (by the service's thread, or
 /// by the timer thread when the service's mailbox has closed) and read by both.
 /// `@unchecked Sendable` is sound for those reasons.
-class TimerEntry: @unchecked Sendable {
+class TimerEntry: IndexedHeapElement, @unchecked Sendable {
     /// The key the service started the timer under.
     let key: AnyHashable
     /// Fixed rate: the period in nanoseconds, and the scheduler re-arms the entry itself.
@@ -22,6 +22,8 @@ class TimerEntry: @unchecked Sendable {
     /// Set once the timer was cancelled, replaced, has fired its only tick, or its service is
     /// stopping: no tick of it is handled any more.
     let isEnded = Atomic<Bool>(false)
+
+    var heapDeadline: Int64 { deadline }
 
     init(key: AnyHashable, period: Int64) {
         self.key = key

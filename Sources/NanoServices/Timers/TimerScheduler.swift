@@ -11,7 +11,7 @@
 /// armed on this clock; no allocation except when the heap's array grows.
 class TimerScheduler: @unchecked Sendable {
     // `@unchecked Sendable` is sound: the heap is only touched under `heap`'s lock.
-    private let heap = Locked(TimerHeap())
+    private let heap = Locked(IndexedHeap<TimerEntry>())
 
     init() {}
 

@@ -58,7 +58,8 @@ struct TimerLifetimeTests {
     func realClock() async throws {
         let (ticks, continuation) = AsyncStream<String>.makeStream()
         let metronome = try Metronome.Service(onTick: { continuation.yield($0) })
-        metronome.after("real", .milliseconds(10))
+        metronome.after("later", .seconds(3600))    // the timer thread sleeps until this one...
+        metronome.after("real", .milliseconds(10))  // ...and is woken for an earlier one
         var iterator = ticks.makeAsyncIterator()
         #expect(await iterator.next() == "real")
         try await metronome.control.stop()

@@ -100,7 +100,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -200,7 +200,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -298,7 +298,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -410,7 +410,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -544,7 +544,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -675,7 +675,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Tally: NanoServices.NanoService {}
+            extension Tally: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -802,7 +802,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Queue: NanoServices.NanoService {}
+            extension Queue: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -881,7 +881,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Idle: NanoServices.NanoService {}
+            extension Idle: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -983,7 +983,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Outer.Counter: NanoServices.NanoService {}
+            extension Outer.Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -209,7 +209,7 @@ struct AsyncMethodExpansionTests {
                 }
             }
 
-            extension Fetcher: NanoServices.NanoService {}
+            extension Fetcher: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -360,7 +360,7 @@ struct AsyncMethodExpansionTests {
                 }
             }
 
-            extension Fetcher: NanoServices.NanoService {}
+            extension Fetcher: nonisolated NanoServices.NanoService {}
             """
         }
     }

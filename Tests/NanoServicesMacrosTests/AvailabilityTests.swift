@@ -169,7 +169,7 @@ struct AvailabilityTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -285,7 +285,7 @@ struct AvailabilityTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -399,7 +399,7 @@ struct AvailabilityTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

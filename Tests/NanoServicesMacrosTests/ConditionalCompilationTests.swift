@@ -213,7 +213,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -337,7 +337,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -455,7 +455,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }

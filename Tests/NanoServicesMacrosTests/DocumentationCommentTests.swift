@@ -164,7 +164,7 @@ struct DocumentationCommentTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -145,7 +145,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -248,7 +248,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -362,7 +362,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -94,7 +94,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Ticker: NanoServices.NanoService {}
+            extension Ticker: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -232,7 +232,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -317,7 +317,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Cache: NanoServices.NanoService {}
+            extension Cache: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -403,7 +403,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Configured: NanoServices.NanoService {}
+            extension Configured: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -488,7 +488,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Tally: NanoServices.NanoService {}
+            extension Tally: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -128,7 +128,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -282,7 +282,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -415,7 +415,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -530,7 +530,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -659,7 +659,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -777,7 +777,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -875,7 +875,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -1035,7 +1035,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }

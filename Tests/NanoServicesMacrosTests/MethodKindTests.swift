@@ -97,7 +97,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -209,7 +209,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -326,7 +326,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -438,7 +438,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -546,7 +546,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -649,7 +649,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension AuditLog: NanoServices.NanoService {}
+            extension AuditLog: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -766,7 +766,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Parser: NanoServices.NanoService {}
+            extension Parser: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -880,7 +880,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -985,7 +985,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Clock: NanoServices.NanoService {}
+            extension Clock: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -1139,7 +1139,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

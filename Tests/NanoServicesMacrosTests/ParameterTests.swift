@@ -155,7 +155,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Pipeline: NanoServices.NanoService {}
+            extension Pipeline: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -281,7 +281,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Board: NanoServices.NanoService {}
+            extension Board: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -395,7 +395,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Client: NanoServices.NanoService {}
+            extension Client: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -566,7 +566,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -690,7 +690,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Runner: NanoServices.NanoService {}
+            extension Runner: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -803,7 +803,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Node: NanoServices.NanoService {}
+            extension Node: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -918,7 +918,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Switchboard: NanoServices.NanoService {}
+            extension Switchboard: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -1031,7 +1031,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Settings: NanoServices.NanoService {}
+            extension Settings: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -1194,7 +1194,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Vault: NanoServices.NanoService {}
+            extension Vault: nonisolated NanoServices.NanoService {}
             """
         }
     }

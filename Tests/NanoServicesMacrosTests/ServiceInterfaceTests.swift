@@ -348,7 +348,7 @@ struct ProtocolConformanceTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }

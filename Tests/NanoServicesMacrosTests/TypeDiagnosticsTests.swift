@@ -194,7 +194,7 @@ struct TypeDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -306,7 +306,7 @@ struct TypeDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -421,7 +421,7 @@ struct TypeDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

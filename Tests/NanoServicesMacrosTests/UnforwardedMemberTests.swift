@@ -148,7 +148,7 @@ struct UnforwardedMemberTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -4,6 +4,7 @@
 //   main ──call──▶ Checksummer ──cast──▶ Ledger
 //   main ──move 64 MiB──▶ Checksummer ──move back──▶ main
 //   main ──cast──▶ 1,000 Sessions on a 2-thread ServicePool
+//   Heartbeat's own 10 ms timer ──tick──▶ Heartbeat (through its mailbox)
 //
 // Run it with `swift run nano-demo`.
 import Foundation
@@ -69,6 +70,20 @@ final class Session {
     public func count() -> Int { touches }
 }
 
+/// Beats on a periodic timer it owns: each tick is a message in its own mailbox, handled
+/// between its other messages on its own thread.
+@NanoService
+final class Heartbeat {
+    private var beats = 0
+
+    init(every interval: Duration) {
+        timers.start("beat", every: interval) { $0.beat() }
+    }
+
+    func beat() { beats += 1 }
+    public func count() -> Int { beats }
+}
+
 func threadName() -> String { CurrentService.name ?? "main" }
 
 func address(_ buffer: [UInt8]) -> String {
@@ -80,7 +95,8 @@ func runDemo() throws {
 
     let ledger = try Ledger.Service(options: .named("ledger"))
     let checksummer = try Checksummer.Service(ledger: ledger, options: .named("checksummer"))
-    print("spawned 'ledger' and 'checksummer', each on its own thread")
+    let heart = try Heartbeat.Service(every: .milliseconds(10), options: .named("heartbeat"))
+    print("spawned 'ledger', 'checksummer' and 'heartbeat', each on its own thread")
     print("checksummer says it runs on '\(try checksummer.whereAmI())'")
 
     // Casts: enqueue and return at once.
@@ -116,6 +132,12 @@ func runDemo() throws {
     print("1,000 sessions on a pool of \(pool.threadCounts.alive) threads handled \(touches) casts")
     for session in sessions { session.control.requestStop() }
     for session in sessions { try session.control.join() }
+
+    // A timer owned by a service: ticks arrive through its mailbox, never during a method.
+    while try heart.count() < 3 { Thread.sleep(forTimeInterval: 0.005) }
+    let pulse = heart.control.snapshot()
+    print("heartbeat: \(pulse.timerTicksHandled) ticks of its 10 ms timer handled (\(pulse.timerTicksCoalesced) coalesced)")
+    try heart.control.stop()
 
     // Clean shutdown: each stop drains the queue, then ends the thread.
     try checksummer.control.stop()

@@ -3,6 +3,10 @@
 struct MessageEnumGenerator {
     let model: ServiceModel
 
+    /// The case that carries a tick of one of the service's timers: the runtime's
+    /// `_ServiceMessage._$timerTick` requirement, witnessed by the case.
+    static let timerTickCase = "_$timerTick"
+
     /// Names `_handle` uses itself, which a bound argument must not shadow.
     private static let reservedBindingNames: Set<String> = ["instance", "context", "reply"]
 
@@ -17,12 +21,12 @@ struct MessageEnumGenerator {
         // default isolation is `MainActor`.
         writer.block("\(access)nonisolated enum _$Message: NanoServices._ServiceMessage {") { body in
             body.line("\(access)typealias Instance = \(model.typeName)")
-            if !model.messageMethods.isEmpty {
-                body.line()
-                for method in model.messageMethods {
-                    body.conditional(method.conditions) { $0.line("case \(method.caseName)\(payload(of: method))") }
-                }
+            body.line()
+            for method in model.messageMethods {
+                body.conditional(method.conditions) { $0.line("case \(method.caseName)\(payload(of: method))") }
             }
+            // A tick of one of the service's own timers (Timers/ in the runtime).
+            body.line("case \(Self.timerTickCase)(NanoServices._ServiceTimerTick<_$Message>)")
             body.line()
             writeHandle(into: &body)
             body.line()
@@ -61,6 +65,8 @@ struct MessageEnumGenerator {
                 for method in model.messageMethods {
                     cases.conditional(method.conditions) { writeHandleCase(of: method, into: &$0) }
                 }
+                cases.line("case .\(Self.timerTickCase)(let tick):")
+                cases.indented { $0.line("tick._run(&instance, context)") }
             }
         }
     }
@@ -137,17 +143,18 @@ struct MessageEnumGenerator {
         // every case is then listed.
         let listsCasts = methods.contains { !$0.conditions.isEmpty }
         writer.documentation([
-            "Fails the waiting caller: the message will never be handled. Returns `true` for a call,",
-            "`false` for a cast (the runtime counts it as dropped).",
+            "Fails the waiting caller: the message will never be handled. Returns `false` for a cast",
+            "(the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).",
         ])
         writer.block("\(access)consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {") { body in
-            guard !calls.isEmpty else {
-                body.line("return false")
-                return
-            }
             body.switchBlock("switch consume self {") { cases in
                 for method in methods where method.kind == .call || listsCasts {
                     cases.conditional(method.conditions) { writeRejectCase(of: method, into: &$0) }
+                }
+                cases.line("case .\(Self.timerTickCase)(let tick):")
+                cases.indented { statements in
+                    statements.line("tick._discard()")
+                    statements.line("return true")
                 }
                 if calls.count < methods.count && !listsCasts {
                     cases.line("default:")
@@ -183,6 +190,8 @@ struct MessageEnumGenerator {
                         conditional.indented { $0.line("\"\(method.displayName)\"") }
                     }
                 }
+                cases.line("case .\(Self.timerTickCase):")
+                cases.indented { $0.line("\"timer tick\"") }
             }
         }
     }

@@ -17,9 +17,12 @@ struct ServiceCodeGenerator {
         ]
     }
 
-    /// The extension that declares the conformance to `NanoService`.
+    /// The extension that declares the conformance to `NanoService`. `nonisolated`: in a module
+    /// whose default isolation is `MainActor` the conformance would otherwise be isolated to the
+    /// main actor, and the service's own code, which runs on its thread, could not use what the
+    /// protocol provides (`timers`).
     static func conformance(of type: some TypeSyntaxProtocol) -> ExtensionDeclSyntax {
-        let declaration: DeclSyntax = "extension \(type.trimmed): NanoServices.NanoService {}"
+        let declaration: DeclSyntax = "extension \(type.trimmed): nonisolated NanoServices.NanoService {}"
         return declaration.cast(ExtensionDeclSyntax.self)
     }
 }

@@ -25,19 +25,28 @@ struct AccessLevelTests {
                     typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -45,6 +54,8 @@ struct AccessLevelTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -89,7 +100,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -115,19 +126,28 @@ struct AccessLevelTests {
                     package typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     package consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     package consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -135,6 +155,8 @@ struct AccessLevelTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -178,7 +200,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -202,19 +224,28 @@ struct AccessLevelTests {
                     typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -222,6 +253,8 @@ struct AccessLevelTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -265,7 +298,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -293,19 +326,28 @@ struct AccessLevelTests {
                     public typealias Instance = Counter
 
                     case reset
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .reset:
                             instance.reset()
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -313,6 +355,8 @@ struct AccessLevelTests {
                         switch self {
                         case .reset:
                             "reset()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -366,7 +410,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -426,19 +470,28 @@ struct AccessLevelTests {
                     public typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -446,6 +499,8 @@ struct AccessLevelTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -489,7 +544,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -520,6 +575,7 @@ struct AccessLevelTests {
 
                     case increment(Int)
                     case value(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Tally, _ context: NanoServices._ServiceContext) {
@@ -528,15 +584,20 @@ struct AccessLevelTests {
                             instance.increment(by: step)
                         case .value(let reply):
                             reply._succeed(instance.value())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .value(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -550,6 +611,8 @@ struct AccessLevelTests {
                             "increment(by:)"
                         case .value:
                             "value()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -612,7 +675,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Tally: NanoServices.NanoService {}
+            extension Tally: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -639,6 +702,7 @@ struct AccessLevelTests {
 
                     case push(Element)
                     case pop(NanoServices._Reply<Element?>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Queue, _ context: NanoServices._ServiceContext) {
@@ -647,15 +711,20 @@ struct AccessLevelTests {
                             instance.push(element)
                         case .pop(let reply):
                             reply._succeed(instance.pop())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .pop(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -669,6 +738,8 @@ struct AccessLevelTests {
                             "push(_:)"
                         case .pop:
                             "pop()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -731,7 +802,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Queue: NanoServices.NanoService {}
+            extension Queue: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -752,21 +823,31 @@ struct AccessLevelTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Idle
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Idle, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -800,7 +881,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Idle: NanoServices.NanoService {}
+            extension Idle: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -827,19 +908,28 @@ struct AccessLevelTests {
                         typealias Instance = Counter
 
                         case add(Int)
+                        case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                         /// Runs the method the message stands for. Service thread.
                         consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                             switch consume self {
                             case .add(let n):
                                 instance.add(n)
+                            case ._$timerTick(let tick):
+                                tick._run(&instance, context)
                             }
                         }
 
-                        /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                        /// `false` for a cast (the runtime counts it as dropped).
+                        /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                        /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                         consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                            return false
+                            switch consume self {
+                            case ._$timerTick(let tick):
+                                tick._discard()
+                                return true
+                            default:
+                                return false
+                            }
                         }
 
                         /// The method's Swift name, for logs and introspection.
@@ -847,6 +937,8 @@ struct AccessLevelTests {
                             switch self {
                             case .add:
                                 "add(_:)"
+                            case ._$timerTick:
+                                "timer tick"
                             }
                         }
                     }
@@ -891,7 +983,7 @@ struct AccessLevelTests {
                 }
             }
 
-            extension Outer.Counter: NanoServices.NanoService {}
+            extension Outer.Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -32,6 +32,7 @@ struct AsyncMethodExpansionTests {
                     case refresh(NanoServices._Reply<Void>)
                     case prefetch
                     case peek([Row], NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._ServiceContext) {
@@ -63,11 +64,13 @@ struct AsyncMethodExpansionTests {
                             context._startAsync(reentrant: true) {
                                 reply._succeed(await _$instance.peek(Self._$moved(_$argument_rows)))
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .fetch(_, let reply):
@@ -78,6 +81,9 @@ struct AsyncMethodExpansionTests {
                             return true
                         case .peek(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -95,6 +101,8 @@ struct AsyncMethodExpansionTests {
                             "prefetch()"
                         case .peek:
                             "peek(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -201,7 +209,7 @@ struct AsyncMethodExpansionTests {
                 }
             }
 
-            extension Fetcher: NanoServices.NanoService {}
+            extension Fetcher: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -264,21 +272,27 @@ struct AsyncMethodExpansionTests {
                     typealias Instance = Fetcher
 
                     case fetch(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .fetch(let reply):
                             reply._succeed(instance.fetch())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .fetch(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -288,6 +302,8 @@ struct AsyncMethodExpansionTests {
                         switch self {
                         case .fetch:
                             "fetch()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -344,7 +360,7 @@ struct AsyncMethodExpansionTests {
                 }
             }
 
-            extension Fetcher: NanoServices.NanoService {}
+            extension Fetcher: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -48,6 +48,7 @@ struct ConditionalCompilationTests {
                     #if !DEBUG && !os(Linux)
                     case fallback
                     #endif
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
@@ -66,11 +67,13 @@ struct ConditionalCompilationTests {
                         case .fallback:
                             instance.fallback()
                         #endif
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .always(let reply):
@@ -89,6 +92,9 @@ struct ConditionalCompilationTests {
                         case .fallback:
                             return false
                         #endif
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
                         }
                     }
 
@@ -109,6 +115,8 @@ struct ConditionalCompilationTests {
                         case .fallback:
                             "fallback()"
                         #endif
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -205,7 +213,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -239,19 +247,28 @@ struct ConditionalCompilationTests {
                     typealias Instance = Probe
 
                     case ping
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .ping:
                             instance.ping()
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -259,6 +276,8 @@ struct ConditionalCompilationTests {
                         switch self {
                         case .ping:
                             "ping()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -318,7 +337,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -352,6 +371,7 @@ struct ConditionalCompilationTests {
                     #if canImport(Foundation) && (DEBUG || TESTING)
                     case trace(String)
                     #endif
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
@@ -360,13 +380,23 @@ struct ConditionalCompilationTests {
                         case .trace(let line):
                             instance.trace(line)
                         #endif
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        #if canImport(Foundation) && (DEBUG || TESTING)
+                        case .trace:
+                            return false
+                        #endif
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -376,6 +406,8 @@ struct ConditionalCompilationTests {
                         case .trace:
                             "trace(_:)"
                         #endif
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -423,7 +455,7 @@ struct ConditionalCompilationTests {
                 }
             }
 
-            extension Probe: NanoServices.NanoService {}
+            extension Probe: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -51,6 +51,7 @@ struct CounterExpansionTests {
                     case tryLog(String)
                     case ingest([Record])
                     case make(NanoServices._Reply<Row>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
@@ -78,11 +79,13 @@ struct CounterExpansionTests {
                             instance.ingest(Self._$moved(consume batch))
                         case .make(let reply):
                             reply._succeed(instance.make())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
@@ -96,6 +99,9 @@ struct CounterExpansionTests {
                             return true
                         case .make(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -119,6 +125,8 @@ struct CounterExpansionTests {
                             "ingest(_:)"
                         case .make:
                             "make()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -266,7 +274,7 @@ struct CounterExpansionTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

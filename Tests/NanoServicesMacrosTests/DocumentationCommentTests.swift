@@ -51,6 +51,7 @@ struct DocumentationCommentTests {
 
                     case add(Int)
                     case current(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
@@ -59,15 +60,20 @@ struct DocumentationCommentTests {
                             instance.add(n)
                         case .current(let reply):
                             reply._succeed(instance.current())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -81,6 +87,8 @@ struct DocumentationCommentTests {
                             "add(_:)"
                         case .current:
                             "current()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -156,7 +164,7 @@ struct DocumentationCommentTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

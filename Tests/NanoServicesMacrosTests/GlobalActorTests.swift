@@ -46,6 +46,7 @@ struct GlobalActorTests {
 
                     case refresh
                     case count(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
@@ -54,15 +55,20 @@ struct GlobalActorTests {
                             instance.refresh()
                         case .count(let reply):
                             reply._succeed(instance.count())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .count(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -76,6 +82,8 @@ struct GlobalActorTests {
                             "refresh()"
                         case .count:
                             "count()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -137,7 +145,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -177,21 +185,31 @@ struct GlobalActorTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Screen
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -230,7 +248,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -275,19 +293,28 @@ struct GlobalActorTests {
                     typealias Instance = Screen
 
                     case refresh
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .refresh:
                             instance.refresh()
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -295,6 +322,8 @@ struct GlobalActorTests {
                         switch self {
                         case .refresh:
                             "refresh()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -333,7 +362,7 @@ struct GlobalActorTests {
                 }
             }
 
-            extension Screen: NanoServices.NanoService {}
+            extension Screen: nonisolated NanoServices.NanoService {}
             """
         }
     }

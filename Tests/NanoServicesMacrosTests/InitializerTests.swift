@@ -25,19 +25,28 @@ struct InitializerTests {
                     public typealias Instance = Ticker
 
                     case tick
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Ticker, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .tick:
                             instance.tick()
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -45,6 +54,8 @@ struct InitializerTests {
                         switch self {
                         case .tick:
                             "tick()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -83,7 +94,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Ticker: NanoServices.NanoService {}
+            extension Ticker: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -112,21 +123,31 @@ struct InitializerTests {
                 public nonisolated enum _$Message: NanoServices._ServiceMessage {
                     public typealias Instance = Store
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     public var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -211,7 +232,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -238,21 +259,31 @@ struct InitializerTests {
                 public nonisolated enum _$Message: NanoServices._ServiceMessage {
                     public typealias Instance = Cache
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     public consuming func _handle(_ instance: inout Cache, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     public consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     public var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -286,7 +317,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Cache: NanoServices.NanoService {}
+            extension Cache: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -309,21 +340,31 @@ struct InitializerTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Configured
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Configured, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -362,7 +403,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Configured: NanoServices.NanoService {}
+            extension Configured: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -389,21 +430,31 @@ struct InitializerTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Tally
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Tally, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -437,7 +488,7 @@ struct InitializerTests {
                 }
             }
 
-            extension Tally: NanoServices.NanoService {}
+            extension Tally: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -40,21 +40,27 @@ struct MarkerDiagnosticsTests {
                     typealias Instance = Counter
 
                     case current(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -64,6 +70,8 @@ struct MarkerDiagnosticsTests {
                         switch self {
                         case .current:
                             "current()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -120,7 +128,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -166,6 +174,7 @@ struct MarkerDiagnosticsTests {
 
                     case sync(NanoServices._Reply<Void>)
                     case prefetch
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
@@ -181,15 +190,20 @@ struct MarkerDiagnosticsTests {
                             context._startAsync(reentrant: false) {
                                 await _$instance.prefetch()
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .sync(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -203,6 +217,8 @@ struct MarkerDiagnosticsTests {
                             "sync()"
                         case .prefetch:
                             "prefetch()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -266,7 +282,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -311,6 +327,7 @@ struct MarkerDiagnosticsTests {
                     typealias Instance = Store
 
                     case save(NanoServices._Reply<Void>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
@@ -322,15 +339,20 @@ struct MarkerDiagnosticsTests {
                             } catch {
                                 reply._fail(error)
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .save(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -340,6 +362,8 @@ struct MarkerDiagnosticsTests {
                         switch self {
                         case .save:
                             "save()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -391,7 +415,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -432,19 +456,28 @@ struct MarkerDiagnosticsTests {
                     typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -452,6 +485,8 @@ struct MarkerDiagnosticsTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -495,7 +530,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -536,21 +571,27 @@ struct MarkerDiagnosticsTests {
                     typealias Instance = Counter
 
                     case current(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -560,6 +601,8 @@ struct MarkerDiagnosticsTests {
                         switch self {
                         case .current:
                             "current()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -616,7 +659,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -676,21 +719,31 @@ struct MarkerDiagnosticsTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Journal
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -724,7 +777,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -764,21 +817,31 @@ struct MarkerDiagnosticsTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Journal
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -812,7 +875,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -914,21 +977,31 @@ struct MarkerDiagnosticsTests {
                 nonisolated enum _$Message: NanoServices._ServiceMessage {
                     typealias Instance = Journal
 
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
+
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
                         switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
                     var _methodName: Swift.StaticString {
                         switch self {
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -962,7 +1035,7 @@ struct MarkerDiagnosticsTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -23,19 +23,28 @@ struct MethodKindTests {
                     typealias Instance = Counter
 
                     case add(Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -43,6 +52,8 @@ struct MethodKindTests {
                         switch self {
                         case .add:
                             "add(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -86,7 +97,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -110,21 +121,27 @@ struct MethodKindTests {
                     typealias Instance = Counter
 
                     case current(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -134,6 +151,8 @@ struct MethodKindTests {
                         switch self {
                         case .current:
                             "current()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -190,7 +209,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -214,6 +233,7 @@ struct MethodKindTests {
                     typealias Instance = Counter
 
                     case checkedReset(Int, NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
@@ -224,15 +244,20 @@ struct MethodKindTests {
                             } catch {
                                 reply._fail(error)
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .checkedReset(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -242,6 +267,8 @@ struct MethodKindTests {
                         switch self {
                         case .checkedReset:
                             "checkedReset(to:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -299,7 +326,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -323,6 +350,7 @@ struct MethodKindTests {
                     typealias Instance = Store
 
                     case save(NanoServices._Reply<Void>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
@@ -334,15 +362,20 @@ struct MethodKindTests {
                             } catch {
                                 reply._fail(error)
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .save(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -352,6 +385,8 @@ struct MethodKindTests {
                         switch self {
                         case .save:
                             "save()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -403,7 +438,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -427,6 +462,7 @@ struct MethodKindTests {
                     typealias Instance = Journal
 
                     case flush(NanoServices._Reply<Void>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
@@ -434,15 +470,20 @@ struct MethodKindTests {
                         case .flush(let reply):
                             instance.flush()
                             reply._succeed(())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .flush(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -452,6 +493,8 @@ struct MethodKindTests {
                         switch self {
                         case .flush:
                             "flush()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -503,7 +546,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Journal: NanoServices.NanoService {}
+            extension Journal: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -527,6 +570,7 @@ struct MethodKindTests {
                     typealias Instance = AuditLog
 
                     case append(String, Int)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout AuditLog, _ context: NanoServices._ServiceContext) {
@@ -537,13 +581,21 @@ struct MethodKindTests {
                             } catch {
                                 context._reportCastError(error, method: "append(_:level:)")
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -551,6 +603,8 @@ struct MethodKindTests {
                         switch self {
                         case .append:
                             "append(_:level:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -595,7 +649,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension AuditLog: NanoServices.NanoService {}
+            extension AuditLog: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -619,6 +673,7 @@ struct MethodKindTests {
                     typealias Instance = Parser
 
                     case parse(String, NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Parser, _ context: NanoServices._ServiceContext) {
@@ -629,15 +684,20 @@ struct MethodKindTests {
                             } catch {
                                 reply._fail(error)
                             }
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .parse(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -647,6 +707,8 @@ struct MethodKindTests {
                         switch self {
                         case .parse:
                             "parse(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -704,7 +766,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Parser: NanoServices.NanoService {}
+            extension Parser: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -728,21 +790,27 @@ struct MethodKindTests {
                     typealias Instance = Counter
 
                     case bump(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .bump(let reply):
                             reply._succeed(instance.bump())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .bump(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -752,6 +820,8 @@ struct MethodKindTests {
                         switch self {
                         case .bump:
                             "bump()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -810,7 +880,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -837,6 +907,7 @@ struct MethodKindTests {
 
                     case tick
                     case tock
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Clock, _ context: NanoServices._ServiceContext) {
@@ -845,13 +916,21 @@ struct MethodKindTests {
                             instance.tick()
                         case .tock:
                             instance.tock()
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -861,6 +940,8 @@ struct MethodKindTests {
                             "tick()"
                         case .tock:
                             "tock()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -904,7 +985,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Clock: NanoServices.NanoService {}
+            extension Clock: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -947,6 +1028,7 @@ struct MethodKindTests {
 
                     case add(Int)
                     case current(NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
@@ -955,15 +1037,20 @@ struct MethodKindTests {
                             instance.add(n)
                         case .current(let reply):
                             reply._succeed(instance.current())
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -977,6 +1064,8 @@ struct MethodKindTests {
                             "add(_:)"
                         case .current:
                             "current()"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -1050,7 +1139,7 @@ struct MethodKindTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }

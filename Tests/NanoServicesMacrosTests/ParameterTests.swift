@@ -29,6 +29,7 @@ struct ParameterTests {
                     case ingest([Record])
                     case make(NanoServices._Reply<Row>)
                     case transform(Row, NanoServices._Reply<Row>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Pipeline, _ context: NanoServices._ServiceContext) {
@@ -39,11 +40,13 @@ struct ParameterTests {
                             reply._succeed(instance.make())
                         case .transform(let row, let reply):
                             reply._succeed(instance.transform(Self._$moved(consume row)))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .make(let reply):
@@ -51,6 +54,9 @@ struct ParameterTests {
                             return true
                         case .transform(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -66,6 +72,8 @@ struct ParameterTests {
                             "make()"
                         case .transform:
                             "transform(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -147,7 +155,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Pipeline: NanoServices.NanoService {}
+            extension Pipeline: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -177,6 +185,7 @@ struct ParameterTests {
                     case move(Int, Int)
                     case mark(Int, String)
                     case place(String)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Board, _ context: NanoServices._ServiceContext) {
@@ -187,13 +196,21 @@ struct ParameterTests {
                             instance.mark(_$0, at: _$1)
                         case .place(let piece):
                             instance.place(piece: piece)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -205,6 +222,8 @@ struct ParameterTests {
                             "mark(_:at:)"
                         case .place:
                             "place(piece:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -262,7 +281,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Board: NanoServices.NanoService {}
+            extension Board: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -286,21 +305,27 @@ struct ParameterTests {
                     typealias Instance = Client
 
                     case connect(String, Int, NanoServices._Reply<Bool>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Client, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .connect(let host, let port, let reply):
                             reply._succeed(instance.connect(host: host, port: port))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .connect(_, _, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -310,6 +335,8 @@ struct ParameterTests {
                         switch self {
                         case .connect:
                             "connect(host:port:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -368,7 +395,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Client: NanoServices.NanoService {}
+            extension Client: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -401,6 +428,7 @@ struct ParameterTests {
                     case add_2(Int, Int)
                     case current(NanoServices._Reply<Int>)
                     case add_3(Int, NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
@@ -413,11 +441,13 @@ struct ParameterTests {
                             reply._succeed(instance.current())
                         case .add_3(let n, let reply):
                             reply._succeed(instance.add(label: n))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .current(let reply):
@@ -425,6 +455,9 @@ struct ParameterTests {
                             return true
                         case .add_3(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -442,6 +475,8 @@ struct ParameterTests {
                             "current()"
                         case .add_3:
                             "add(label:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -531,7 +566,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Counter: NanoServices.NanoService {}
+            extension Counter: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -561,6 +596,7 @@ struct ParameterTests {
                     case run(@Sendable () -> Void)
                     case later(@Sendable () -> Void)
                     case maybe((@Sendable () -> Void)?)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Runner, _ context: NanoServices._ServiceContext) {
@@ -571,13 +607,21 @@ struct ParameterTests {
                             instance.later(body)
                         case .maybe(let body):
                             instance.maybe(body)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -589,6 +633,8 @@ struct ParameterTests {
                             "later(_:)"
                         case .maybe:
                             "maybe(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -644,7 +690,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Runner: NanoServices.NanoService {}
+            extension Runner: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -668,21 +714,27 @@ struct ParameterTests {
                     typealias Instance = Node
 
                     case linked(Node.ID, NanoServices._Reply<Node.ID>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Node, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .linked(let other, let reply):
                             reply._succeed(instance.linked(to: other))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .linked(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -692,6 +744,8 @@ struct ParameterTests {
                         switch self {
                         case .linked:
                             "linked(to:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -749,7 +803,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Node: NanoServices.NanoService {}
+            extension Node: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -773,21 +827,27 @@ struct ParameterTests {
                     typealias Instance = Switchboard
 
                     case route(Int, String, Bool, NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Switchboard, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .route(let _$instance, let _$context, let _$reply, let reply):
                             reply._succeed(instance.route(instance: _$instance, context: _$context, reply: _$reply))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .route(_, _, _, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -797,6 +857,8 @@ struct ParameterTests {
                         switch self {
                         case .route:
                             "route(instance:context:reply:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -856,7 +918,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Switchboard: NanoServices.NanoService {}
+            extension Switchboard: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -880,21 +942,27 @@ struct ParameterTests {
                     typealias Instance = Settings
 
                     case `default`(String, NanoServices._Reply<String>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Settings, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .`default`(let key, let reply):
                             reply._succeed(instance.`default`(for: key))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .`default`(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -904,6 +972,8 @@ struct ParameterTests {
                         switch self {
                         case .`default`:
                             "default(for:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -961,7 +1031,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Settings: NanoServices.NanoService {}
+            extension Settings: nonisolated NanoServices.NanoService {}
             """
         }
     }
@@ -991,6 +1061,7 @@ struct ParameterTests {
                     case stamp([UInt8], NanoServices._Reply<[UInt8]>)
                     case own(Document)
                     case peek(Document, NanoServices._Reply<Int>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Vault, _ context: NanoServices._ServiceContext) {
@@ -1001,11 +1072,13 @@ struct ParameterTests {
                             instance.own(document)
                         case .peek(let document, let reply):
                             reply._succeed(instance.peek(document))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .stamp(_, let reply):
@@ -1013,6 +1086,9 @@ struct ParameterTests {
                             return true
                         case .peek(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         default:
                             return false
@@ -1028,6 +1104,8 @@ struct ParameterTests {
                             "own(_:)"
                         case .peek:
                             "peek(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
 
@@ -1116,7 +1194,7 @@ struct ParameterTests {
                 }
             }
 
-            extension Vault: NanoServices.NanoService {}
+            extension Vault: nonisolated NanoServices.NanoService {}
             """
         }
     }

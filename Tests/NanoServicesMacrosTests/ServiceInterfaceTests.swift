@@ -273,19 +273,28 @@ struct ProtocolConformanceTests {
                     typealias Instance = Store
 
                     case put(String, String)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .put(let key, let value):
                             instance.put(key, value)
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
-                        return false
+                        switch consume self {
+                        case ._$timerTick(let tick):
+                            tick._discard()
+                            return true
+                        default:
+                            return false
+                        }
                     }
 
                     /// The method's Swift name, for logs and introspection.
@@ -293,6 +302,8 @@ struct ProtocolConformanceTests {
                         switch self {
                         case .put:
                             "put(_:_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -337,7 +348,7 @@ struct ProtocolConformanceTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }

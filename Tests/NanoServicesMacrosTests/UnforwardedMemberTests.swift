@@ -59,21 +59,27 @@ struct UnforwardedMemberTests {
                     typealias Instance = Store
 
                     case get(String, NanoServices._Reply<Int?>)
+                    case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
                     consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
                         switch consume self {
                         case .get(let key, let reply):
                             reply._succeed(instance.get(key))
+                        case ._$timerTick(let tick):
+                            tick._run(&instance, context)
                         }
                     }
 
-                    /// Fails the waiting caller: the message will never be handled. Returns `true` for a call,
-                    /// `false` for a cast (the runtime counts it as dropped).
+                    /// Fails the waiting caller: the message will never be handled. Returns `false` for a cast
+                    /// (the runtime counts it as dropped), `true` for a call or a timer tick (counted as skipped).
                     consuming func _reject(_ error: NanoServices.ServiceError) -> Swift.Bool {
                         switch consume self {
                         case .get(_, let reply):
                             reply._fail(error)
+                            return true
+                        case ._$timerTick(let tick):
+                            tick._discard()
                             return true
                         }
                     }
@@ -83,6 +89,8 @@ struct UnforwardedMemberTests {
                         switch self {
                         case .get:
                             "get(_:)"
+                        case ._$timerTick:
+                            "timer tick"
                         }
                     }
                 }
@@ -140,7 +148,7 @@ struct UnforwardedMemberTests {
                 }
             }
 
-            extension Store: NanoServices.NanoService {}
+            extension Store: nonisolated NanoServices.NanoService {}
             """
         }
     }

@@ -16,7 +16,7 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Write every measurement to this file as JSON.")
     var json: String?
 
-    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout, idle-request, idle-chain, idle-nested).")
+    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout, idle-request, idle-chain, idle-nested, timers-100k).")
     var filter: String?
 
     @Option(help: "Run only the peers whose name contains this text (e.g. NanoServices); ratios need the peers, so targets may go unchecked.")
@@ -49,6 +49,7 @@ struct NanoBench: ParsableCommand {
             IdleRequestReply(),
             IdleChain(),
             IdleNestedCalls(),
+            ActiveTimers(),
         ]
         let cases = allCases.filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
         if cases.isEmpty {

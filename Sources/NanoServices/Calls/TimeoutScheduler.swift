@@ -21,13 +21,15 @@ protocol TimeoutTarget: AnyObject, Sendable {
 /// Thread safety: ``schedule(_:after:)`` and ``cancel(_:)`` may be called from any thread.
 @usableFromInline
 final class TimeoutScheduler: @unchecked Sendable {
-    /// A scheduled deadline. `index` is its position in the heap, or -1 once removed.
+    /// A scheduled deadline. `heapIndex` is its position in the heap, or -1 once removed.
     @usableFromInline
-    final class Entry: @unchecked Sendable {
+    final class Entry: IndexedHeapElement, @unchecked Sendable {
         // All fields are guarded by the scheduler's lock.
         let deadline: UInt64
         var target: (any TimeoutTarget)?
-        var index: Int = -1
+        var heapIndex: Int = -1
+
+        var heapDeadline: UInt64 { deadline }
 
         init(deadline: UInt64, target: any TimeoutTarget) {
             self.deadline = deadline
@@ -39,7 +41,7 @@ final class TimeoutScheduler: @unchecked Sendable {
 
     private let words: UnsafeMutablePointer<UInt32> // [0] lock, [1] wake sequence (futex word)
     private let lock: FutexLock
-    private var heap: [Entry] = []       // guarded by `lock`: a min-heap on `deadline`
+    private var heap = IndexedHeap<Entry>()  // guarded by `lock`
     private var threadStarted = false    // guarded by `lock`
 
     private init() {
@@ -56,10 +58,10 @@ final class TimeoutScheduler: @unchecked Sendable {
     func schedule(_ target: any TimeoutTarget, after nanoseconds: Int64) -> Entry {
         let entry = Entry(deadline: nano_monotonic_ns() &+ UInt64(max(nanoseconds, 0)), target: target)
         let (isEarliest, startThread) = lock.withLock { () -> (Bool, Bool) in
-            push(entry)
+            heap.push(entry)
             let start = !threadStarted
             threadStarted = true
-            return (entry.index == 0, start)
+            return (entry.heapIndex == 0, start)
         }
         if startThread {
             let status = ServiceThread.start(name: "nano-timers", stackSize: 256 * 1024) { [self] in run() }
@@ -76,7 +78,7 @@ final class TimeoutScheduler: @unchecked Sendable {
     func cancel(_ entry: Entry) {
         lock.withLock {
             entry.target = nil
-            if entry.index >= 0 { remove(at: entry.index) }
+            heap.remove(entry)
         }
     }
 
@@ -87,7 +89,7 @@ final class TimeoutScheduler: @unchecked Sendable {
             let now = nano_monotonic_ns()
             let next: UInt64? = lock.withLock {
                 while let first = heap.first, first.deadline <= now {
-                    remove(at: 0)
+                    heap.remove(first)
                     if let target = first.target { due.append(target) }
                     first.target = nil
                 }
@@ -98,54 +100,5 @@ final class TimeoutScheduler: @unchecked Sendable {
             let wait = next.map { Int64($0 - min($0, nano_monotonic_ns())) } ?? -1
             if wait != 0 { _ = nano_futex_wait(wakeWord, sequence, wait) }
         }
-    }
-
-    // MARK: Indexed heap (lock held)
-
-    private func push(_ entry: Entry) {
-        entry.index = heap.count
-        heap.append(entry)
-        siftUp(entry.index)
-    }
-
-    private func remove(at index: Int) {
-        let removed = heap[index]
-        let last = heap.removeLast()
-        removed.index = -1
-        guard index < heap.count else { return }
-        heap[index] = last
-        last.index = index
-        siftUp(index)
-        siftDown(last.index)
-    }
-
-    private func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].deadline < heap[parent].deadline else { return }
-            swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left].deadline < heap[smallest].deadline { smallest = left }
-            if right < heap.count, heap[right].deadline < heap[smallest].deadline { smallest = right }
-            guard smallest != parent else { return }
-            swapAt(parent, smallest)
-            parent = smallest
-        }
-    }
-
-    private func swapAt(_ first: Int, _ second: Int) {
-        heap.swapAt(first, second)
-        heap[first].index = first
-        heap[second].index = second
     }
 }

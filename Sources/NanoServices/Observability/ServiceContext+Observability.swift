@@ -19,7 +19,10 @@ extension _ServiceContext {
             callsFailed: statistics.callsFailed,
             busyTime: .nanoseconds(Int64(truncatingIfNeeded: statistics.busyNanoseconds)),
             handledByMethod: byMethod,
-            blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed))
+            blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed),
+            timerTicksHandled: timerCounters.handled.load(ordering: .relaxed),
+            timerTicksCoalesced: timerCounters.coalesced.load(ordering: .relaxed),
+            timerTicksSkipped: timerCounters.skipped.load(ordering: .relaxed))
     }
 
     /// Publishes how many taken messages wait in the service thread's hands, and records the

@@ -34,6 +34,15 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
     /// the task's executor needs. Each call site is also logged once at `warning`; this is the
     /// total. 0 is the healthy value: use `try await` calls from async code.
     public var blockingWaitsFromTasks: Int = 0
+    /// Ticks of the service's timers whose action ran (see ``ServiceTimers``).
+    public var timerTicksHandled: Int = 0
+    /// Timer deadlines that passed while a tick of the same timer was still waiting in the
+    /// mailbox: coalesced into that tick instead of queued. A growing number means the service
+    /// cannot keep up with its timers.
+    public var timerTicksCoalesced: Int = 0
+    /// Timer ticks not handled because their timer was cancelled or replaced after they were
+    /// queued, or because the service was stopping.
+    public var timerTicksSkipped: Int = 0
 
     public var description: String {
         var line = "\(name) [\(typeName)] \(state) thread=\(threadID.map { "\($0)" } ?? "-")"
@@ -47,6 +56,9 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
             line += " methods=" + handledByMethod.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         }
         if blockingWaitsFromTasks > 0 { line += " blockingWaitsFromTasks=\(blockingWaitsFromTasks)" }
+        if timerTicksHandled + timerTicksCoalesced + timerTicksSkipped > 0 {
+            line += " ticks=\(timerTicksHandled) coalesced=\(timerTicksCoalesced) skipped=\(timerTicksSkipped)"
+        }
         return line
     }
 }

@@ -65,6 +65,14 @@ public class _ServiceContext: @unchecked Sendable {
     /// Set once the service's thread has ended and the instance is released.
     let termination = OneShotEvent()
 
+    // Timers (Timers/).
+    /// Fires this service's timers: shared by every service on the same clock.
+    let timerScheduler: TimerScheduler
+    /// Ticks handled, coalesced and skipped.
+    let timerCounters = ServiceTimerCounters()
+    /// The timers the service started, by key; created on first use. Service thread only.
+    var timerTable: ServiceTimerTable?
+
     private let stateValue = Atomic<UInt8>(ServiceState.starting.rawValue)
     /// Casts never handled; see ``noteDroppedCast(_:reason:)``.
     let droppedCastCount = Atomic<Int>(0)
@@ -95,6 +103,7 @@ public class _ServiceContext: @unchecked Sendable {
         self.onCastError = options.onCastError
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
         self.whenFull = options.mailbox.whenFull
+        self.timerScheduler = TimerScheduler.serving(options.clock)
         let lockWord = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
         lockWord.initialize(to: 0)
         waitLock = FutexLock(word: lockWord)
@@ -146,6 +155,7 @@ public class _ServiceContext: @unchecked Sendable {
     /// The thread has ended: leave the registry, publish `stopped` and release every `join`er.
     @usableFromInline
     final func markStopped() {
+        cancelAllTimers()
         ServiceRegistry.unregister(self)
         logger.debug("service stopped", metadata: ["handled": "\(statistics.handledByMethod.values.reduce(0, +))"])
         stateValue.store(ServiceState.stopped.rawValue, ordering: .releasing)

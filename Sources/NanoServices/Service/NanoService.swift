@@ -17,11 +17,16 @@ public protocol _ServiceMessage: SendableMetatype {
     consuming func _handle(_ instance: inout Instance, _ context: _ServiceContext)
 
     /// Fails the message's caller with `error` because the message will never be handled.
-    /// Returns `true` for a call (a caller was failed) and `false` for a cast.
+    /// Returns `false` for a cast (the runtime counts it as dropped), `true` for a call (a
+    /// caller was failed) or a timer tick (counted as skipped).
     consuming func _reject(_ error: ServiceError) -> Bool
 
     /// The method's Swift name (`add(_:)`), for logs and introspection.
     var _methodName: StaticString { get }
+
+    /// A tick of one of the service's own timers (see ``ServiceTimers``): witnessed by the
+    /// `case _$timerTick(...)` every generated enum has.
+    static func _$timerTick(_ tick: _ServiceTimerTick<Self>) -> Self
 }
 
 /// Compile-time check used by generated code: a parameter or result that crosses to another

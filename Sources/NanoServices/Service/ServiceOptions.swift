@@ -59,6 +59,12 @@ public struct ServiceOptions: Sendable {
     /// backend is bootstrapped (they are separate from these counters).
     public var collectsStatistics: Bool
 
+    /// The clock of the service's timers (see ``ServiceTimers``). `ContinuousClock` (the
+    /// default) and `SuspendingClock` are served by one shared timer thread each; a
+    /// ``ManualClock`` fires when a test advances it; any other clock by a task per service that
+    /// sleeps on it (which needs Swift's cooperative pool to be free to run it).
+    public var clock: any Clock<Duration>
+
     public static let defaultStackSize = 512 * 1024
 
     public init(
@@ -70,6 +76,7 @@ public struct ServiceOptions: Sendable {
         callTimeout: Duration? = nil,
         mailbox: MailboxPolicy = .unbounded,
         collectsStatistics: Bool = true,
+        clock: any Clock<Duration> = ContinuousClock(),
         onCastError: (@Sendable (CastError) -> Void)? = nil
     ) {
         precondition(stackSize >= 0, "ServiceOptions.stackSize must not be negative")
@@ -85,6 +92,7 @@ public struct ServiceOptions: Sendable {
         self.spinBeforeParking = spinBeforeParking
         self.onCastError = onCastError
         self.collectsStatistics = collectsStatistics
+        self.clock = clock
     }
 
     /// Options with only a name set.

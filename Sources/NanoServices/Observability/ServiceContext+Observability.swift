@@ -19,7 +19,8 @@ extension _ServiceContext {
             callsFailed: statistics.callsFailed,
             busyTime: .nanoseconds(Int64(truncatingIfNeeded: statistics.busyNanoseconds)),
             handledByMethod: byMethod,
-            blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed))
+            blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed),
+            restarts: supervision?.restarts.load(ordering: .relaxed) ?? 0)
     }
 
     /// Publishes how many taken messages wait in the service thread's hands, and records the

@@ -34,6 +34,9 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
     /// the task's executor needs. Each call site is also logged once at `warning`; this is the
     /// total. 0 is the healthy value: use `try await` calls from async code.
     public var blockingWaitsFromTasks: Int = 0
+    /// How many times a ``Supervisor`` replaced the service's instance with a fresh one after
+    /// a failure. Always 0 for a service nobody supervises.
+    public var restarts: Int = 0
 
     public var description: String {
         var line = "\(name) [\(typeName)] \(state) thread=\(threadID.map { "\($0)" } ?? "-")"
@@ -46,6 +49,7 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
         if !handledByMethod.isEmpty {
             line += " methods=" + handledByMethod.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         }
+        if restarts > 0 { line += " restarts=\(restarts)" }
         if blockingWaitsFromTasks > 0 { line += " blockingWaitsFromTasks=\(blockingWaitsFromTasks)" }
         return line
     }

@@ -80,6 +80,7 @@ extension ServiceCore {
                 return done.resume(returning: loop.instance == nil ? .ended : .rebuilt)
             }
             let factory = supervision.factory as! @Sendable () throws -> Message.Instance
+            supervision.noteRestart()
             do {
                 loop.instance = try factory()
                 loop.awaitingRestart = false

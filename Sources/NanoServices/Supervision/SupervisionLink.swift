@@ -70,12 +70,16 @@ final class SupervisionLink: @unchecked Sendable {
         failureReason = method.map { "'\($0)' threw \(error)" } ?? "\(error)"
     }
 
-    /// Counts and logs a rebuilt instance. Service thread.
-    func noteRebuilt(_ service: _ServiceContext, after reason: String?) {
-        let count = restarts.add(1, ordering: .relaxed).newValue
+    /// Counts a restart: the factory is about to run again. Service thread.
+    func noteRestart() {
+        restarts.add(1, ordering: .relaxed)
         restartCounter?.increment()
+    }
+
+    /// Logs a rebuilt instance. Service thread.
+    func noteRebuilt(_ service: _ServiceContext, after reason: String?) {
         service.logger.warning("service restarted with a fresh instance", metadata: [
-            "restarts": "\(count)", "reason": "\(reason ?? "a sibling was restarted")"])
+            "restarts": "\(restarts.load(ordering: .relaxed))", "reason": "\(reason ?? "a sibling was restarted")"])
     }
 
     /// The service's thread has ended (it was stopped, by its supervisor or by hand). Any thread.

@@ -1,4 +1,3 @@
-import Synchronization
 
 extension Supervisor {
     /// A supervised child in start order.

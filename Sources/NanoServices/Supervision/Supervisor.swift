@@ -1,5 +1,4 @@
 import Logging
-import Synchronization
 
 /// Keeps services running: starts them from factories, and when one fails — its initializer
 /// throws, a `@Cast` method throws, a method throws ``ServiceFailure``, or it calls
@@ -36,7 +35,7 @@ public final class Supervisor: Sendable {
     let queuedMessages: QueuedMessages
     let logger: Logger
     let clock: SupervisorClock
-    let state: Mutex<State>
+    let state: Locked<State>
     let eventSink: AsyncStream<(Int, SupervisorEvent)>.Continuation
 
     /// - Parameters:
@@ -63,7 +62,7 @@ public final class Supervisor: Sendable {
         logger[metadataKey: "supervisor"] = "\(name)"
         self.logger = logger
         self.clock = SupervisorClock(clock)
-        self.state = Mutex(State(history: RestartHistory(intensity)))
+        self.state = Locked(State(history: RestartHistory(intensity)))
         let (events, sink) = AsyncStream.makeStream(of: (Int, SupervisorEvent).self)
         self.eventSink = sink
         let processing = Task { [weak self] in

@@ -99,6 +99,7 @@ extension Supervisor {
             return (state.endWaiters, state.parent)
         }
         logger.debug("supervisor stopped")
+        ended.set()
         for waiter in waiters {
             if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
         }

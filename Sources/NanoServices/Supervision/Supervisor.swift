@@ -37,6 +37,8 @@ public final class Supervisor: Sendable {
     let clock: SupervisorClock
     let state: Locked<State>
     let eventSink: AsyncStream<(Int, SupervisorEvent)>.Continuation
+    /// Set once the supervisor has stopped or given up (for the blocking ``stop(_:)``).
+    let ended = OneShotEvent()
 
     /// - Parameters:
     ///   - strategy: which children a failure restarts.
@@ -146,6 +148,16 @@ public final class Supervisor: Sendable {
     public func stop(_ mode: StopMode = .graceful) async {
         requestStop(mode)
         try? await waitUntilEnded()
+    }
+
+    /// The blocking twin of ``stop(_:)``, for synchronous code (a `main.swift`, a plain thread):
+    /// blocks the calling thread until the children have stopped. Not from async code (use
+    /// `await supervisor.stop()`), nor from a supervised service's thread (it would wait for
+    /// itself).
+    @available(*, noasync, message: "blocks the calling thread: use 'await supervisor.stop()' in async code")
+    public func stop(_ mode: StopMode = .graceful) {
+        requestStop(mode)
+        ended.wait()
     }
 
     /// Starts ``stop(_:)`` and returns at once. Any thread.

@@ -65,3 +65,17 @@ struct SupervisorMisuseTests {
         try await running.value
     }
 }
+
+@Suite("Supervision: blocking stop", .timeLimit(.minutes(15)))
+struct BlockingStopTests {
+    @Test("the blocking stop drains the children from a plain thread")
+    func blockingStop() async throws {
+        let journal = RestartJournal()
+        let supervisor = Supervisor(name: "blocking")
+        let worker = try supervisor.start(Worker.self) { Worker("w", journal: journal) }
+        for item in 0..<10 { worker.append(item) }
+        try await runOnNewThread { supervisor.stop() }
+        #expect(worker.control.state == .stopped)
+        #expect(journal.all.last == "release w#1")
+    }
+}

@@ -45,6 +45,15 @@ struct ServiceGroupTests {
         #expect(record.all == ["second released after 50", "first released after 50"])
     }
 
+    @Test("a group whose services all stop before any shutdown throws `stopped`")
+    func groupEndsEarly() async throws {
+        let only = try Tally.Service("only", record: Record())
+        let group = NanoServicesGroup(only.control)
+        let running = Task { try await group.run() }
+        try await only.control.stop()
+        await #expect { try await running.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+    }
+
     @Test("cancellation stops the children at once: queued calls fail with `stopped`")
     func cancellation() async throws {
         let supervisor = Supervisor(name: "cancelled")

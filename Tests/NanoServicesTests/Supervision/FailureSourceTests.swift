@@ -27,6 +27,19 @@ struct FailureSourceTests {
         await supervisor.stop()
     }
 
+    @Test("under a supervisor a @Cast error is a failure, not sent to onCastError")
+    func castErrorNotSentToHandler() async throws {
+        let journal = RestartJournal()
+        let handled = Protected(0)
+        let supervisor = Supervisor(name: "cast-error", backoff: .none)
+        let options = ServiceOptions(onCastError: { _ in handled.withLock { $0 += 1 } })
+        let worker = try supervisor.start(Worker.self, options: options) { Worker("w", journal: journal) }
+        worker.crash("boom")
+        #expect(try await worker.currentGeneration() == 2)
+        #expect(handled.withLock { $0 } == 0)
+        await supervisor.stop()
+    }
+
     @Test("a method's own error is not a failure of the service")
     func ownErrorIsNoFailure() async throws {
         let journal = RestartJournal()

@@ -9,6 +9,18 @@ import Testing
 struct ServiceGroupTests {
     let logger = Logger(label: "lifecycle-test")
 
+    /// Starts a child held at a gate, with a call queued behind: it cannot drain until the gate
+    /// opens, and the queued call shows how it was stopped.
+    func startHeld(under supervisor: Supervisor) async throws -> (Tally.Service, Gate, Task<Int, any Error>) {
+        let worker = try supervisor.start(Tally.self) { Tally("held", record: Record()) }
+        let gate = Gate()
+        worker.hold(gate)
+        await eventually { gate.hasArrival }
+        let queued = Task { try await worker.total() }
+        await eventually { worker.control.mailboxDepth >= 1 }
+        return (worker, gate, queued)
+    }
+
     @Test("graceful shutdown stops a supervisor's children in reverse start order, each draining")
     func gracefulShutdownOfSupervisor() async throws {
         let record = Record()
@@ -57,12 +69,7 @@ struct ServiceGroupTests {
     @Test("cancellation stops the children at once: queued calls fail with `stopped`")
     func cancellation() async throws {
         let supervisor = Supervisor(name: "cancelled")
-        let worker = try supervisor.start(Tally.self) { Tally("w", record: Record()) }
-        let gate = Gate()
-        worker.hold(gate)
-        await eventually { gate.hasArrival }
-        let queued = Task { try await worker.total() }
-        await eventually { worker.control.mailboxDepth >= 1 }
+        let (worker, gate, queued) = try await startHeld(under: supervisor)
         let group = ServiceGroup(services: [SupervisorService(supervisor)], logger: logger)
         let running = Task { try await group.run() }
         running.cancel()
@@ -77,12 +84,7 @@ struct ServiceGroupTests {
     func deadline() async throws {
         let supervisor = Supervisor(name: "deadline")
         let idle = try supervisor.start(Tally.self) { Tally("idle", record: Record()) }
-        let held = try supervisor.start(Tally.self) { Tally("held", record: Record()) }
-        let gate = Gate()
-        held.hold(gate)
-        await eventually { gate.hasArrival }
-        let queued = Task { try await held.total() }
-        await eventually { held.control.mailboxDepth >= 1 }
+        let (held, gate, queued) = try await startHeld(under: supervisor)
         var configuration = ServiceGroupConfiguration(services: [.init(service: SupervisorService(supervisor))], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(50)
         let group = ServiceGroup(configuration: configuration)

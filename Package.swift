@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "NanoServices", targets: ["NanoServices"]),
+        // Supervisors and groups of services as swift-service-lifecycle `Service`s; a separate
+        // product so that the core does not depend on ServiceLifecycle.
+        .library(name: "NanoServicesLifecycle", targets: ["NanoServicesLifecycle"]),
         .executable(name: "nano-demo", targets: ["NanoDemo"]),
     ],
     dependencies: [
@@ -15,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/pointfreeco/swift-macro-testing", from: "0.7.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Linux primitives the runtime needs and Swift cannot reach directly:
@@ -42,6 +46,13 @@ let package = Package(
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ]
         ),
+        .target(
+            name: "NanoServicesLifecycle",
+            dependencies: [
+                "NanoServices",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(name: "NanoDemo", dependencies: ["NanoServices"]),
         .testTarget(
             name: "NanoServicesTests",
@@ -67,6 +78,15 @@ let package = Package(
             name: "ReadmeProgramsTests",
             dependencies: ["NanoServices", .product(name: "InMemoryLogging", package: "swift-log")],
             swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
+        .testTarget(
+            name: "NanoServicesLifecycleTests",
+            dependencies: [
+                "NanoServicesLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "NanoServicesMacrosTests",

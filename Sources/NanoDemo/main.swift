@@ -1,14 +1,16 @@
-// nano-demo: three services working together.
+// nano-demo: services working together.
 //
 //   main ──cast──▶ Ledger            (counts what happened)
 //   main ──call──▶ Checksummer ──cast──▶ Ledger
 //   main ──move 64 MiB──▶ Checksummer ──move back──▶ main
 //   main ──cast──▶ 1,000 Sessions on a 2-thread ServicePool
 //   Heartbeat's own 10 ms timer ──tick──▶ Heartbeat (through its mailbox)
+//   Supervisor ──restarts──▶ Feed  (fails at start-up, then on a bad reading)
 //
 // Run it with `swift run nano-demo`.
 import Foundation
 import NanoServices
+import Synchronization
 
 /// Keeps a tally per source. Only ever touched on its own thread: no locks.
 @NanoService
@@ -84,6 +86,25 @@ final class Heartbeat {
     public func count() -> Int { beats }
 }
 
+struct UpstreamNotReady: Error {}
+struct BadReading: Error { let value: Int }
+
+/// Sums readings from an upstream that is not up at first: its first initialization fails.
+@NanoService
+final class Feed {
+    static let initializations = Atomic<Int>(0)
+    private var sum = 0
+
+    init() throws {
+        if Self.initializations.add(1, ordering: .relaxed).newValue == 1 { throw UpstreamNotReady() }
+    }
+
+    public func push(_ value: Int) { sum += value }
+    /// A `@Cast` method that throws: under a supervisor, the instance is replaced.
+    @Cast public func check(_ value: Int) throws { if value < 0 { throw BadReading(value: value) } }
+    public func total() -> Int { sum }
+}
+
 func threadName() -> String { CurrentService.name ?? "main" }
 
 func address(_ buffer: [UInt8]) -> String {
@@ -138,6 +159,17 @@ func runDemo() throws {
     let pulse = heart.control.snapshot()
     print("heartbeat: \(pulse.timerTicksHandled) ticks of its 10 ms timer handled (\(pulse.timerTicksCoalesced) coalesced)")
     try heart.control.stop()
+
+    // Supervision: the feed's first start fails and a bad reading fails it again; each time
+    // its supervisor runs the factory again (after a backoff), and the handle keeps working.
+    let supervisor = Supervisor(name: "feeds", backoff: .exponential(initial: .milliseconds(5)))
+    let feed = try supervisor.start(Feed.self, options: .named("feed")) { try Feed() }
+    feed.push(1)                 // waits in the mailbox until an instance exists
+    feed.check(-1)               // fails the instance: restarted with fresh state
+    feed.push(2)                 // kept for the new instance
+    let total = try feed.total()  // answered by the third instance: only push(2) reached it
+    print("feed restarted \(feed.control.snapshot().restarts) times (each logged with its reason); the fresh instance holds \(total)")
+    supervisor.stop()            // stops its children in reverse start order, each draining
 
     // Clean shutdown: each stop drains the queue, then ends the thread.
     try checksummer.control.stop()

@@ -53,7 +53,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     /// Delivers an error (the method's own, or a ``ServiceError``) to the caller.
     @inlinable
     public func _fail(_ error: any Error) {
-        complete(.failure(error))
+        complete(.failure(error is ServiceFailure ? ServiceFailure.intercept(error) : error))
     }
 
     @inlinable

@@ -16,6 +16,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull, invalidOptions, cooperativePoolExhausted
+            case restarted, restartLimitExceeded
         }
 
         private let value: Value
@@ -42,6 +43,14 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
         /// the pool was blocked in such calls while the service ran an `async` method that may
         /// need the pool to finish (see "Blocking from a task" in the README). Use `try await`.
         public static let cooperativePoolExhausted = Code(.cooperativePoolExhausted)
+        /// A supervised service failed while the message was in its hands (the method threw
+        /// ``ServiceFailure``), or was queued and its ``Supervisor`` drops queued messages on a
+        /// restart (``Supervisor/QueuedMessages/drop``). The service is being restarted with a
+        /// fresh instance; sending again reaches the new instance.
+        public static let restarted = Code(.restarted)
+        /// A ``Supervisor`` gave up: its children failed more often than its
+        /// ``Supervisor/RestartIntensity`` allows. It stopped its children; its `run()` throws this.
+        public static let restartLimitExceeded = Code(.restartLimitExceeded)
 
         public var description: String {
             switch value {
@@ -53,6 +62,8 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
             case .mailboxFull: "mailboxFull"
             case .invalidOptions: "invalidOptions"
             case .cooperativePoolExhausted: "cooperativePoolExhausted"
+            case .restarted: "restarted"
+            case .restartLimitExceeded: "restartLimitExceeded"
             }
         }
     }

@@ -22,7 +22,8 @@ extension _ServiceContext {
             blockingWaitsFromTasks: blockingWaitsFromTasks.load(ordering: .relaxed),
             timerTicksHandled: timerCounters.handled.load(ordering: .relaxed),
             timerTicksCoalesced: timerCounters.coalesced.load(ordering: .relaxed),
-            timerTicksSkipped: timerCounters.skipped.load(ordering: .relaxed))
+            timerTicksSkipped: timerCounters.skipped.load(ordering: .relaxed),
+            restarts: supervision?.restarts.load(ordering: .relaxed) ?? 0)
     }
 
     /// Publishes how many taken messages wait in the service thread's hands, and records the

@@ -7,7 +7,7 @@ extension _ServiceContext {
     /// Why a cast was not handled.
     @usableFromInline
     enum DropReason {
-        case stopped, mailboxFull, evicted
+        case stopped, mailboxFull, evicted, restarted
     }
 
     /// Counts and logs a cast that will never be handled. After a stop, the first drop is a
@@ -25,6 +25,8 @@ extension _ServiceContext {
             logger.debug("service is stopped: dropping cast", metadata: metadata)
         case .mailboxFull where whenFull == .fail:
             logger.warning("mailbox is full: dropping cast", metadata: metadata)
+        case .restarted:
+            logger.warning("service restarted: dropping queued cast", metadata: metadata)
         case .mailboxFull, .evicted:
             logger.debug("mailbox is full: dropping cast", metadata: metadata)
         }

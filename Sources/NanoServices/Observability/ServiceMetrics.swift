@@ -15,6 +15,7 @@ import Synchronization
 /// | `nano_service_mailbox_depth` | gauge, per batch | `service` |
 /// | `nano_service_call_failures` | counter | `service`, `code` |
 /// | `nano_service_casts_dropped` | counter | `service` |
+/// | `nano_service_restarts` | counter (supervised services, Supervision/SupervisionLink.swift) | `service` |
 ///
 /// Thread safety: all members may be used from any thread (swift-metrics handlers are).
 @usableFromInline

@@ -43,6 +43,9 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
     /// Timer ticks not handled because their timer was cancelled or replaced after they were
     /// queued, or because the service was stopping.
     public var timerTicksSkipped: Int = 0
+    /// How many times a ``Supervisor`` replaced the service's instance with a fresh one after
+    /// a failure. Always 0 for a service nobody supervises.
+    public var restarts: Int = 0
 
     public var description: String {
         var line = "\(name) [\(typeName)] \(state) thread=\(threadID.map { "\($0)" } ?? "-")"
@@ -55,6 +58,7 @@ public struct ServiceSnapshot: Sendable, CustomStringConvertible {
         if !handledByMethod.isEmpty {
             line += " methods=" + handledByMethod.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         }
+        if restarts > 0 { line += " restarts=\(restarts)" }
         if blockingWaitsFromTasks > 0 { line += " blockingWaitsFromTasks=\(blockingWaitsFromTasks)" }
         if timerTicksHandled + timerTicksCoalesced + timerTicksSkipped > 0 {
             line += " ticks=\(timerTicksHandled) coalesced=\(timerTicksCoalesced) skipped=\(timerTicksSkipped)"

@@ -62,6 +62,13 @@ public class _ServiceContext: @unchecked Sendable {
     /// only, never accessed while borrowed).
     @exclusivity(unchecked) @usableFromInline var isHeldByAsyncMethod = false
     @usableFromInline var asyncTasks: [Int: Task<Void, Never>] = [:]
+    /// The supervisor's side of a supervised service (Supervision/), or `nil`. Written once,
+    /// before the service's thread starts (or its first pool slice is scheduled), then only read.
+    @usableFromInline var supervision: SupervisionLink?
+    /// The instance failed (a supervised `@Cast` method threw, or the service reported a failure)
+    /// and must be replaced after the message in hand. Service thread only; read after every
+    /// message, so exempt from the exclusivity check like `isHeldByAsyncMethod`.
+    @exclusivity(unchecked) @usableFromInline var instanceFailed = false
     /// Set once the service's thread has ended and the instance is released.
     let termination = OneShotEvent()
 
@@ -121,6 +128,10 @@ public class _ServiceContext: @unchecked Sendable {
 
     /// Reports an error thrown by a `@Cast` method. Service thread.
     public final func _reportCastError(_ error: any Error, method: StaticString) {
+        if let supervision {
+            supervision.noteFailure(error, method: "\(method)", of: self)
+            return
+        }
         let failure = CastError(serviceName: name, method: "\(method)", underlying: error)
         if let onCastError {
             onCastError(failure)
@@ -156,6 +167,7 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline
     final func markStopped() {
         cancelAllTimers()
+        supervision?.serviceEnded()
         ServiceRegistry.unregister(self)
         logger.debug("service stopped", metadata: ["handled": "\(statistics.handledByMethod.values.reduce(0, +))"])
         stateValue.store(ServiceState.stopped.rawValue, ordering: .releasing)

@@ -22,13 +22,13 @@ extension ServiceCore {
     @inlinable
     func step(_ loop: inout Loop, mayPark: Bool, budget: inout Int) -> StepOutcome {
         let received: Mailbox<Envelope>.Received
-        if loop.batch.isEmpty {
+        if loop.batch.isEmpty || loop.awaitingRestart {
             received = mailbox.receive(
                 into: &loop.batch, jobs: &loop.jobs,
-                takeMessages: !isHeldByAsyncMethod && loop.held.isEmpty,
+                takeMessages: !isHeldByAsyncMethod && loop.held.isEmpty && !loop.awaitingRestart,
                 knownClose: loop.knownClose,
-                mayFinish: asyncTasksInFlight == 0 && loop.held.isEmpty,
-                stillHeld: loop.held.count,
+                mayFinish: asyncTasksInFlight == 0 && loop.held.isEmpty && !loop.awaitingRestart,
+                stillHeld: loop.held.count + (loop.awaitingRestart ? loop.batch.count : 0),
                 spinNanoseconds: mayPark ? spinNanoseconds : 0,
                 mayPark: mayPark)
             // Idle: another pool thread may pick the service up at once; touch nothing more.
@@ -54,11 +54,15 @@ extension ServiceCore {
             loop.knownClose = received.closed
             noteStopSeen(loop.knownClose)
             if loop.knownClose == .immediate { cancelAsyncMethods() }
+            if loop.awaitingRestart { abandonRestart(&loop) }
         }
-        if loop.knownClose == .immediate || loop.instance == nil {
+        if let supervision { applyRestartCommand(&loop, supervision) }
+        if loop.knownClose == .immediate || (loop.instance == nil && !loop.awaitingRestart) {
             reject(&loop.held)
             reject(&loop.batch)
             noteInHand(0)
+        } else if loop.awaitingRestart {
+            // Keep what is in hand for the new instance.
         } else if !loop.batch.isEmpty || !loop.held.isEmpty {
             if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
             if !loop.held.isEmpty && !isHeldByAsyncMethod {
@@ -73,6 +77,7 @@ extension ServiceCore {
             if observesMessages { noteInHand(loop.batch.count + loop.held.count) }
         }
         if countsMessages { statistics.addBusy(nano_monotonic_ns() &- batchStart) }
+        if instanceFailed { instanceDidFail(&loop) }
         if received.finished {
             loop.instance = nil  // release the instance here, on the service's thread
             return .finished
@@ -96,7 +101,7 @@ extension ServiceCore {
             }
             handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
             budget &-= 1
-            return budget > 0
+            return budget > 0 && !instanceFailed
         }
     }
 
@@ -110,7 +115,7 @@ extension ServiceCore {
         held.drain { message in
             handleOne(consume message, on: &instance, methods: &methods, batchStart: batchStart)
             budget &-= 1
-            return !isHeldByAsyncMethod && budget > 0
+            return !isHeldByAsyncMethod && budget > 0 && !instanceFailed
         }
     }
 

@@ -12,10 +12,12 @@ extension ServiceCore {
         typeName: String,
         options: ServiceOptions,
         waitForInitializer: Bool,
+        supervision: SupervisionLink? = nil,
         make: sending @escaping () throws -> Message.Instance
     ) throws -> ServiceCore {
         try options.validate(typeName: typeName)
         let core = ServiceCore(typeName: typeName, options: options)
+        if let supervision { core.attach(supervision) }
         let initialized: _Reply<Void>? = waitForInitializer ? _Reply<Void>() : nil
         ServiceRegistry.register(core)  // leaves in `markStopped`
         if let pool = core.pool {
@@ -71,6 +73,7 @@ extension ServiceCore {
         do {
             loop.instance = try make()
         } catch {
+            if startFailedUnderSupervision(&loop, error) { return }
             if let initialized {
                 initialized._fail(error)
             } else {

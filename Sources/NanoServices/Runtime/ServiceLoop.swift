@@ -13,6 +13,9 @@ struct ServiceLoop<Envelope, Instance>: ~Copyable {
     @usableFromInline var held = MessageBuffer<Envelope>()
     @usableFromInline var knownClose: StopMode? = nil
     @usableFromInline var methods = MethodStatisticsCache()
+    /// A supervised service whose instance failed: no instance, messages stay queued until
+    /// its supervisor rebuilds it (Supervision/ServiceCore+Restart.swift).
+    @usableFromInline var awaitingRestart = false
 
     @inlinable
     init() {}

@@ -1,0 +1,111 @@
+import Logging
+import NanoServices
+import NanoServicesLifecycle
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Testing
+
+@Suite("swift-service-lifecycle: supervisors and groups in a ServiceGroup", .timeLimit(.minutes(15)))
+struct ServiceGroupTests {
+    let logger = Logger(label: "lifecycle-test")
+
+    /// Starts a child held at a gate, with a call queued behind: it cannot drain until the gate
+    /// opens, and the queued call shows how it was stopped.
+    func startHeld(under supervisor: Supervisor) async throws -> (Tally.Service, Gate, Task<Int, any Error>) {
+        let worker = try supervisor.start(Tally.self) { Tally("held", record: Record()) }
+        let gate = Gate()
+        worker.hold(gate)
+        await eventually { gate.hasArrival }
+        let queued = Task { try await worker.total() }
+        await eventually { worker.control.mailboxDepth >= 1 }
+        return (worker, gate, queued)
+    }
+
+    @Test("graceful shutdown stops a supervisor's children in reverse start order, each draining")
+    func gracefulShutdownOfSupervisor() async throws {
+        let record = Record()
+        let supervisor = Supervisor(name: "graceful")
+        let first = try supervisor.start(Tally.self) { Tally("first", record: record) }
+        let second = try supervisor.start(Tally.self) { Tally("second", record: record) }
+        let gate = Gate()
+        first.hold(gate)
+        await eventually { gate.hasArrival }
+        for _ in 0..<100 { first.add(); second.add() }
+        let group = ServiceGroup(services: [SupervisorService(supervisor)], logger: logger)
+        let running = Task { try await group.run() }
+        await group.triggerGracefulShutdown()
+        // `second`, started last, stops first, while `first` is still busy.
+        await eventually { second.control.state == .stopped }
+        #expect(first.control.state != .stopped)
+        gate.open()
+        try await running.value
+        #expect(record.all == ["second released after 100", "first released after 100"])
+    }
+
+    @Test("the graceful-shutdown trigger of ServiceLifecycleTestKit drains a group of plain services")
+    func gracefulShutdownOfGroup() async throws {
+        let record = Record()
+        let first = try Tally.Service("first", record: record)
+        let second = try Tally.Service("second", record: record)
+        for _ in 0..<50 { first.add(); second.add() }
+        let group = NanoServicesGroup(first.control, second.control)
+        try await testGracefulShutdown { trigger in
+            async let run: Void = group.run()
+            trigger.triggerGracefulShutdown()
+            try await run
+        }
+        #expect(record.all == ["second released after 50", "first released after 50"])
+    }
+
+    @Test("a group whose services all stop before any shutdown throws `stopped`")
+    func groupEndsEarly() async throws {
+        let only = try Tally.Service("only", record: Record())
+        let group = NanoServicesGroup(only.control)
+        let running = Task { try await group.run() }
+        try await only.control.stop()
+        await #expect { try await running.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+    }
+
+    @Test("cancellation stops the children at once: queued calls fail with `stopped`")
+    func cancellation() async throws {
+        let supervisor = Supervisor(name: "cancelled")
+        let (worker, gate, queued) = try await startHeld(under: supervisor)
+        let group = ServiceGroup(services: [SupervisorService(supervisor)], logger: logger)
+        let running = Task { try await group.run() }
+        running.cancel()
+        await eventually { worker.control.state == .stopping }
+        gate.open()
+        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+        _ = try? await running.value
+        #expect(worker.control.state == .stopped)
+    }
+
+    @Test("past the group's graceful-shutdown deadline, the stop becomes immediate")
+    func deadline() async throws {
+        let supervisor = Supervisor(name: "deadline")
+        let idle = try supervisor.start(Tally.self) { Tally("idle", record: Record()) }
+        let (held, gate, queued) = try await startHeld(under: supervisor)
+        var configuration = ServiceGroupConfiguration(services: [.init(service: SupervisorService(supervisor))], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(50)
+        let group = ServiceGroup(configuration: configuration)
+        let running = Task { try await group.run() }
+        await group.triggerGracefulShutdown()
+        // Gracefully, `idle` would stop only after `held` (reverse start order), which cannot
+        // drain while held: `idle` stopping proves the deadline made the stop immediate.
+        await eventually { idle.control.state == .stopped }
+        gate.open()
+        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+        _ = try? await running.value
+        #expect(held.control.state == .stopped)
+    }
+
+    @Test("a supervisor that gives up fails its ServiceGroup with restartLimitExceeded")
+    func supervisorFailureFailsGroup() async throws {
+        let supervisor = Supervisor(name: "fragile", intensity: .init(maxRestarts: 0, within: .seconds(60)), backoff: .none)
+        let worker = try supervisor.start(Tally.self) { Tally("w", record: Record()) }
+        let group = ServiceGroup(services: [SupervisorService(supervisor)], logger: logger)
+        let running = Task { try await group.run() }
+        worker.crash()
+        await #expect { try await running.value } throws: { ($0 as? ServiceError)?.code == .restartLimitExceeded }
+    }
+}

@@ -5,14 +5,14 @@ import Testing
 
 @Suite("Call timeouts")
 struct TimeoutTests {
-    @Test("a call slower than its timeout throws `timeout` within a small margin; the next call succeeds")
+    @Test("a call slower than its timeout throws `timeout` long before the answer; the next call succeeds")
     func blockingTimeout() async throws {
         let sleeper = try Sleeper.Service(counter: ReleaseCounter())
         let (error, elapsed, next) = try await runOnNewThread { () -> (ServiceError?, Duration, Int) in
             let started = ContinuousClock.now
             var caught: ServiceError?
             do {
-                _ = try sleeper.timingOut(after: .milliseconds(50)).nap(milliseconds: 400)
+                _ = try sleeper.timingOut(after: .milliseconds(50)).nap(milliseconds: 3_000)
             } catch let error as ServiceError {
                 caught = error
             }
@@ -22,7 +22,7 @@ struct TimeoutTests {
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("nap(milliseconds:)") == true)
         #expect(elapsed >= .milliseconds(50))
-        #expect(elapsed < .milliseconds(350)) // gave up long before the answer
+        #expect(elapsed < .milliseconds(2_500)) // gave up long before the answer (generous: loaded CI machines)
         #expect(next == 2) // the service kept working
     }
 

@@ -27,7 +27,7 @@
 /// `CurrentService.taskExecutor`; anywhere else every member stops the program with a message
 /// saying so (a precondition, as for any misuse that cannot be recovered from).
 /// Cost: starting or cancelling is a dictionary lookup and O(log n) on the shared timer heap;
-/// each active timer costs about 250 bytes; a tick costs a mailbox send, no allocation.
+/// each active timer costs about 260 bytes (100,000 timers: about 26 MiB); a tick costs a mailbox send, no allocation.
 public struct ServiceTimers<Instance: NanoService> where Instance.Service._Message.Instance == Instance {
     typealias Message = Instance.Service._Message
     let core: ServiceCore<Message>

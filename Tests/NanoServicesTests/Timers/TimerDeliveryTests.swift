@@ -64,6 +64,16 @@ struct TimerDeliveryTests {
         #expect(metronome.control.snapshot().timerTicksHandled == 1)
     }
 
+    @Test("an action starts asynchronous work by casting an async method to its own service")
+    func asyncWorkFromTick() async throws {
+        let metronome = try Metronome.Service(options: .init(clock: clock))
+        metronome.asyncOnTick("a", .seconds(1))
+        #expect(try await metronome.activeCount() == 1)
+        clock.advance(by: .seconds(1))
+        _ = try await metronome.recorded()  // the tick was handled: the async cast is queued
+        #expect(try await metronome.recorded() == ["a (async)"])
+    }
+
     @Test("timers of a pooled service tick on the pool")
     func pooled() async throws {
         let pool = ServicePool(name: "timer-pool", threads: 1)

@@ -49,6 +49,16 @@ final class Metronome {
         }
     }
 
+    /// A timer whose action starts asynchronous work: an `async` cast to the service itself.
+    public func asyncOnTick(_ key: String, _ delay: Duration) {
+        timers.start(key, after: delay) { _ in Metronome.Service.unownedCurrent!.recordLater(key) }
+    }
+
+    @Cast public func recordLater(_ event: String) async {
+        await Task.yield()
+        record(event + " (async)")
+    }
+
     public func cancel(_ key: String) -> Bool { timers.cancel(key) }
     public func cancelAll() { timers.cancelAll() }
     public func isActive(_ key: String) -> Bool { timers.isActive(key) }

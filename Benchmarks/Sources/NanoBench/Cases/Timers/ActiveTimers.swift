@@ -18,7 +18,10 @@ struct ActiveTimers: BenchCase {
         let hosts = try (0..<serviceCount).map { index in
             try TimerHost.Service(timers: timerCount / serviceCount, period: period, options: .named("timers-\(index)"))
         }
-        for host in hosts { precondition(try host.activeTimers() == timerCount / serviceCount) }
+        for host in hosts {
+            let armed = try host.activeTimers()  // the initializer has run: every timer is armed
+            precondition(armed == timerCount / serviceCount)
+        }
         let residentArmed = ProcessStats.residentBytes ?? 0
         Thread.sleep(forTimeInterval: Double(runFor.components.seconds) + Double(runFor.components.attoseconds) / 1e18)
         var lateness: [Int64] = []
@@ -77,7 +80,7 @@ final class TimerHost {
     private var lateness: [Int64] = []
     private let periodNanoseconds: Int64
 
-    init(timers count: Int, period: Duration, seed: UInt64 = 1) {
+    init(timers count: Int, period: Duration) {
         periodNanoseconds = period.components.seconds * 1_000_000_000 + period.components.attoseconds / 1_000_000_000
         lateness.reserveCapacity(count * 8)
         for key in 0..<count {

@@ -220,7 +220,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         }
         let threadName = "\(String(name.utf8.prefix(12)) ?? "nano-pool")-\(number)"
         return ServiceThread.start(name: threadName, stackSize: stackSize) { [self] in
-            work()
+            PoolThread.run(for: self) { work() }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NanoServices
+import Synchronization
 
 /// What an ``InlineProbe`` saw when a call ran: the values appended so far and the thread.
 struct ProbeReport: Sendable, Equatable {
@@ -39,6 +40,18 @@ final class InlineProbe {
         return ProbeReport(values: values, threadID: ThreadInfo.currentID, threadName: ThreadInfo.currentName)
     }
 
+    /// Call: casts `value` to `next` (which becomes ready), then asks `via` (a service with a
+    /// thread of its own) for `next`'s report, blocking this pool thread until `next` has run.
+    public func append(_ value: Int, to next: InlineProbe.Service, thenAskVia via: InlineProbe.Service) throws -> ProbeReport {
+        next.append(value)
+        return try via.timingOut(after: .seconds(60)).report(of: next)
+    }
+
+    /// Call: `other`'s report, by a blocking call.
+    public func report(of other: InlineProbe.Service) throws -> ProbeReport {
+        try other.report()
+    }
+
     /// Call: about `microseconds` of work; returns the thread that ran it.
     public func work(microseconds: Int) -> UInt {
         overlap.enter()
@@ -46,5 +59,29 @@ final class InlineProbe {
         let until = DispatchTime.now().uptimeNanoseconds + UInt64(microseconds) * 1_000
         while DispatchTime.now().uptimeNanoseconds < until {}
         return ThreadInfo.currentID
+    }
+}
+
+/// Shared by a pair of ``Bouncer``s: how many bounces ran, and whether to stop.
+final class BounceState: Sendable {
+    let hops = Atomic<Int>(0)
+    let stopped = Atomic<Bool>(false)
+}
+
+/// A pooled service that casts a ball back to its peer, forever (until `state.stopped`):
+/// with the run-next slot, the pair would keep a pool thread to itself without its bound.
+@NanoService
+final class Bouncer {
+    private let state: BounceState
+    private var peer: Bouncer.Service?
+
+    init(state: BounceState) { self.state = state }
+
+    @Call public func connect(to peer: Bouncer.Service?) { self.peer = peer }
+
+    /// Cast: counts a hop and casts the ball back.
+    public func bounce() {
+        state.hops.add(1, ordering: .relaxed)
+        if !state.stopped.load(ordering: .relaxed) { peer?.bounce() }
     }
 }

@@ -13,7 +13,10 @@ import CNanoServicesShims
 /// before); its state is touched by one thread at a time; calls, casts, stop, join, timeouts,
 /// deadlock detection and introspection behave the same. What changes is *which* thread: each
 /// time the service has work, a free pool thread runs a slice of it (every message and job
-/// waiting, up to a few batches), then moves on to the next service with work. A service
+/// waiting, up to a few batches), then moves on to the next service with work; a service
+/// woken by a pool thread runs next on that thread (see ``PoolThread``); and a blocking call
+/// that finds the service idle runs the method on the caller's thread (see
+/// ServiceCore+InlineCall.swift). Either way, one thread at a time. A service
 /// waiting for work costs no thread, only its memory (about 3 KiB). ``shared`` has one thread
 /// per core.
 ///

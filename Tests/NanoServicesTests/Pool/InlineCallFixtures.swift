@@ -47,6 +47,13 @@ final class InlineProbe {
         return try via.timingOut(after: .seconds(60)).report(of: next)
     }
 
+    /// Call: spawns a `Journal` (whose initializer can throw, so the spawn waits for it) on
+    /// `pool`, and returns its line count.
+    public func spawnJournal(on pool: ServicePool) throws -> Int {
+        let journal = try Journal.Service(path: "journal", options: .init(placement: .pool(pool)))
+        return try journal.count()
+    }
+
     /// Call: `other`'s report, by a blocking call.
     public func report(of other: InlineProbe.Service) throws -> ProbeReport {
         try other.report()

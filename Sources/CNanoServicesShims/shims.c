@@ -116,6 +116,7 @@ static pthread_key_t nano_parking_key;
 static pthread_once_t nano_parking_once = PTHREAD_ONCE_INIT;
 static __thread uint32_t *nano_parking_word_cache = NULL;
 static __thread void *nano_current_service_slot = NULL;
+static __thread void *nano_current_pool_thread_slot = NULL;
 
 static void nano_parking_word_free(void *word) { free(word); }
 static void nano_parking_key_create(void) { pthread_key_create(&nano_parking_key, nano_parking_word_free); }
@@ -136,6 +137,8 @@ uint32_t *nano_thread_parking_word(void) {
 
 void *nano_current_service(void) { return nano_current_service_slot; }
 void nano_set_current_service(void *service) { nano_current_service_slot = service; }
+void *nano_current_pool_thread(void) { return nano_current_pool_thread_slot; }
+void nano_set_current_pool_thread(void *thread) { nano_current_pool_thread_slot = thread; }
 
 int32_t nano_current_cpu(void) {
 #ifdef __linux__

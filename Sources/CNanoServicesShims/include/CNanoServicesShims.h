@@ -84,6 +84,11 @@ uint32_t *nano_thread_parking_word(void);
 void *nano_current_service(void);
 void nano_set_current_service(void *service);
 
+/// A per-thread pointer slot a pool thread sets to its own state (NanoServices' `PoolThread`)
+/// for its whole life; `NULL` on every other thread. Plain thread-local storage.
+void *nano_current_pool_thread(void);
+void nano_set_current_pool_thread(void *thread);
+
 /// A key identifying the code that called into the runtime (a hash of the return addresses
 /// a few frames up the stack), or 0 when the stack walk comes back too shallow to reach the
 /// caller. Slow (walks the stack): for once-per-call-site diagnostics only.

@@ -11,7 +11,18 @@ final class PoolSlot: @unchecked Sendable {
 
     init(pool: ServicePool) { self.pool = pool }
 
-    /// Queues the service on its pool. Called by a sender that found the service idle.
+    /// Makes the service ready on its pool. Called by whoever found the service idle and woke
+    /// it (a sender, a stop, a caller giving back the run slot). On a thread of the same pool
+    /// the service goes into that thread's run-next slot, to run right after the current
+    /// slice, and no other thread is woken (see ``PoolThread``); anywhere else it joins the
+    /// pool's queue. Any thread.
     @usableFromInline
-    func schedule() { pool.schedule(service!) }
+    func schedule() {
+        let service = service!
+        guard let thread = PoolThread.current, thread.pool === pool else {
+            pool.schedule(service)
+            return
+        }
+        if let displaced = thread.offerNext(service) { pool.schedule(displaced.takeUnretainedValue()) }
+    }
 }

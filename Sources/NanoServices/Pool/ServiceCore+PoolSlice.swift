@@ -44,7 +44,7 @@ extension ServiceCore {
         /// thread to the next service with work.
         static var messagesPerSlice: Int { 256 }
 
-        let loop: UnsafeMutablePointer<Loop>
+        @usableFromInline let loop: UnsafeMutablePointer<Loop>
         var make: (() throws -> Message.Instance)?
         var initialized: _Reply<Void>?
         /// The service keeps itself alive until its last slice (a pool queues it unretained).

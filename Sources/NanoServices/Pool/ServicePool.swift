@@ -13,7 +13,10 @@ import CNanoServicesShims
 /// before); its state is touched by one thread at a time; calls, casts, stop, join, timeouts,
 /// deadlock detection and introspection behave the same. What changes is *which* thread: each
 /// time the service has work, a free pool thread runs a slice of it (every message and job
-/// waiting, up to a few batches), then moves on to the next service with work. A service
+/// waiting, up to a few batches), then moves on to the next service with work; a service
+/// woken by a pool thread runs next on that thread (see ``PoolThread``); and a blocking call
+/// that finds the service idle runs the method on the caller's thread (see
+/// ServiceCore+InlineCall.swift). Either way, one thread at a time. A service
 /// waiting for work costs no thread, only its memory (about 3 KiB). ``shared`` has one thread
 /// per core.
 ///
@@ -41,13 +44,13 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     // Guarded by `lock` (some internal: ServicePool+Shutdown.swift uses them too).
     let lock: FutexLock
-    private var queue = RunQueue()
+    var queue = RunQueue()
     /// Parking words of the threads parked for lack of work.
     var parked: [UnsafeMutablePointer<UInt32>] = []
     var threads = 0
-    private var blocked = 0
-    private var spinning = 0
-    private var nextThreadNumber = 0
+    var blocked = 0
+    var spinning = 0
+    var nextThreadNumber = 0
     /// Live services on this pool (unretained: each keeps itself alive until its last slice,
     /// which removes it here first).
     var services: [ObjectIdentifier: Unmanaged<_ServiceContext>] = [:]
@@ -60,7 +63,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// Set when the last thread of an exiting pool has ended.
     let threadsEnded = OneShotEvent()
     /// Services ready to run, readable without the lock by spinning threads.
-    private let readyHint: UnsafeMutablePointer<UInt32>
+    let readyHint: UnsafeMutablePointer<UInt32>
 
     /// The pool used by `placement: .sharedPool`: one thread per core, named `nano-pool-N`.
     public static let shared = ServicePool(name: "nano-pool")
@@ -161,17 +164,24 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     /// A pool thread is about to block in a call: count it out, and start (or wake) another
     /// thread if services are waiting for one.
+    /// The thread's run-next service (see ``PoolThread``) joins the queue first: it must not
+    /// wait for this thread.
     @usableFromInline
     func willBlock() {
+        let handedOver = PoolThread.current?.takeNext()
         lock.lock()
         blocked += 1
+        if let handedOver {
+            queue.append(handedOver)
+            nano_atomic_store_release(readyHint, 1)
+        }
         let helper: Helper = queue.isEmpty ? .none : claimHelper()
         lock.unlock()
         bringIn(helper)
     }
 
     /// Which thread will take the work just queued.
-    private enum Helper {
+    enum Helper {
         /// A spinning thread will see it, or every unblocked thread is busy.
         case none
         case parked(UnsafeMutablePointer<UInt32>)
@@ -181,7 +191,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
 
     /// Picks a thread for queued work: none if one is spinning, else a parked one, else a new
     /// one while fewer than `threadCount` run unblocked. Call with `lock` held.
-    private func claimHelper() -> Helper {
+    func claimHelper() -> Helper {
         guard spinning == 0 else { return .none }
         if let word = parked.popLast() { return .parked(word) }
         guard threads - blocked < threadCount else { return .none }
@@ -190,7 +200,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// Wakes or starts the thread `claimHelper` picked. Call without the lock.
-    private func bringIn(_ helper: Helper) {
+    func bringIn(_ helper: Helper) {
         switch helper {
         case .none:
             return
@@ -209,65 +219,5 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     @usableFromInline
     func didUnblock() {
         lock.withLock { blocked -= 1 }
-    }
-
-    // MARK: Pool threads
-
-    private func startThread() -> Int32 {
-        let number = lock.withLock { () -> Int in
-            nextThreadNumber += 1
-            return nextThreadNumber
-        }
-        let threadName = "\(String(name.utf8.prefix(12)) ?? "nano-pool")-\(number)"
-        return ServiceThread.start(name: threadName, stackSize: stackSize) { [self] in
-            work()
-        }
-    }
-
-    /// A pool thread's life: run slices of ready services; spin a little, then park, when
-    /// there are none; end when the pool has more unblocked threads than it needs.
-    private func work() {
-        let word = ThreadParker.current
-        let threadID = nano_thread_id()
-        while true {
-            lock.lock()
-            if let next = queue.popFirst() {
-                if queue.isEmpty { nano_atomic_store_release(readyHint, 0) }
-                lock.unlock()
-                runSlice(next, threadID: threadID)
-                continue
-            }
-            if exiting || threads - blocked > threadCount {
-                // Shut down, or an extra thread started while others were blocked.
-                threads -= 1
-                let last = exiting && threads == 0
-                lock.unlock()
-                if last { threadsEnded.set() }
-                return
-            }
-            if spinNanoseconds > 0 {
-                spinning += 1
-                lock.unlock()
-                var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
-                while nano_atomic_load_acquire(readyHint) == 0 && spinner.spin() {}
-                lock.lock()
-                spinning -= 1
-                if !queue.isEmpty || exiting {
-                    lock.unlock()
-                    continue
-                }
-            }
-            parked.append(word)
-            lock.unlock()
-            ThreadParker.park(word)
-        }
-    }
-
-    private func runSlice(_ entry: Unmanaged<_ServiceContext>, threadID: Int64) {
-        // The service keeps itself alive until its last slice, so it is alive here.
-        let service = entry.takeUnretainedValue()
-        if service.runSlice(threadID: threadID) == .again {
-            schedule(service)
-        }
     }
 }

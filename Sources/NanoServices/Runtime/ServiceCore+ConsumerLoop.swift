@@ -127,6 +127,18 @@ extension ServiceCore {
         methods: inout MethodStatisticsCache, batchStart: UInt64
     ) {
         if countsMessages { statistics.noteTakenFromHand() }
+        handleTaken(consume envelope, on: &instance, methods: &methods, batchStart: batchStart)
+    }
+
+    /// Handles one message taken from the mailbox (or, for a call run inline, never queued):
+    /// rejects it after an immediate stop; else counts it, records its metrics if on, and runs
+    /// it inside the sender's `ServiceContext` if it carried one. The thread that holds the
+    /// service's run slot.
+    @inlinable @inline(__always)
+    func handleTaken(
+        _ envelope: consuming Envelope, on instance: inout Message.Instance,
+        methods: inout MethodStatisticsCache, batchStart: UInt64
+    ) {
         if mailbox.isClosedImmediately {
             rejectOne(consume envelope)
             return

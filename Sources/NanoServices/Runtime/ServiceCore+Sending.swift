@@ -83,9 +83,17 @@ extension ServiceCore {
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
         let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
-        let outcome = mailbox.send(consume envelope)
-        if case .accepted = outcome {} else {
-            try callNotAccepted(consume outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
+        // An idle pooled service runs the call here (see ServiceCore+InlineCall.swift), unless
+        // the call has a time limit (it must be able to give up) or this is a cooperative
+        // thread (a pooled method may block, and must not do so on Swift's small pool).
+        if timeout == nil && !countedByGuard && claimForInlineCall() {
+            handleInline(consume envelope)
+            if reply.isReady { return try reply.takeResult() }  // else an `async` method: wait below
+        } else {
+            let outcome = mailbox.send(consume envelope)
+            if case .accepted = outcome {} else {
+                try callNotAccepted(consume outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
+            }
         }
         guard let value = try waitForAnswer(reply, caller: caller, deadline: deadline, watch: &watch, method: method) else {
             throw timeoutError(method, after: timeout ?? 0)
@@ -103,8 +111,10 @@ extension ServiceCore {
     ) throws -> sending Result? {
         if watch != nil { return try waitWatched(reply, deadline: deadline, watch: &watch, method: method) }
         let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
-        guard let pool = caller?.pool else { return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline) }
-        pool.willBlock()  // a pooled caller's thread is lent to the others meanwhile
+        guard caller != nil, let pool = PoolThread.currentPool else {
+            return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline)
+        }
+        pool.willBlock()  // a pool thread is lent to the others meanwhile
         defer { pool.didUnblock() }
         return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline)
     }
@@ -145,6 +155,15 @@ extension ServiceCore {
         defer { if callerWaits { caller?.endWaiting() } }
         var timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
         let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
+        // An idle pooled service runs the call on this thread (see ServiceCore+InlineCall.swift)
+        // when the caller is an `async` method that holds its service (its thread would run
+        // nothing else meanwhile). Not from a plain task: a pooled method may block, and must
+        // not do so on a thread of Swift's small cooperative pool. Not with a time limit.
+        if timeout == nil && callerWaits && claimForInlineCall() {
+            handleInline(consume envelope)
+            if reply.isReady { return try reply.takeResult() }  // else an `async` method: wait below
+            return try await reply.wait(spinNanoseconds: 0)
+        }
         let outcome = mailbox.send(consume envelope)
         if case .accepted = outcome {} else {
             let began = nano_monotonic_ns()

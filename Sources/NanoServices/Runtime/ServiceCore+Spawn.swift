@@ -41,8 +41,9 @@ extension ServiceCore {
             }
         }
         if let initialized {
-            // Park at once: the new thread needs the CPU more than we need a fast wake-up.
-            _ = try initialized.waitBlocking(spinNanoseconds: 0)
+            // Park at once: the new thread needs the CPU more than we need a fast wake-up. A
+            // pool thread is lent meanwhile: the new service may need it to run its initializer.
+            _ = try _ServiceContext.blockingPoolThread { try initialized.waitBlocking(spinNanoseconds: 0) }
         }
         return core
     }

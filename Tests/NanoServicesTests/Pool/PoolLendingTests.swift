@@ -41,4 +41,15 @@ struct PoolLendingTests {
         #expect(pool.threadCounts.blocked == 0)
         try await pool.shutdown()
     }
+
+    @Test("a pooled service spawning one with a throwing initializer on its 1-thread pool lends its thread",
+          .timeLimit(.minutes(15)))
+    func spawnWaitLendsThePoolThread() async throws {
+        let pool = ServicePool(name: "lend-spawn", threads: 1)
+        let spawner = try InlineProbe.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
+        // The spawn waits for the initializer, which needs a pool thread: before the fix, the
+        // pool's only thread waited for itself.
+        #expect(try await spawner.timingOut(after: .seconds(60)).spawnJournal(on: pool) == 0)
+        try await pool.shutdown()
+    }
 }

@@ -1,0 +1,91 @@
+import CNanoServicesShims
+
+/// The pool's threads: each runs slices of ready services, spins a little, then parks.
+extension ServicePool {
+    // MARK: Pool threads
+
+    func startThread() -> Int32 {
+        let number = lock.withLock { () -> Int in
+            nextThreadNumber += 1
+            return nextThreadNumber
+        }
+        let threadName = "\(String(name.utf8.prefix(12)) ?? "nano-pool")-\(number)"
+        return ServiceThread.start(name: threadName, stackSize: stackSize) { [self] in
+            PoolThread.run(for: self) { work($0) }
+        }
+    }
+
+    /// A pool thread's life: run slices of ready services; spin a little, then park, when
+    /// there are none; end when the pool has more unblocked threads than it needs.
+    private func work(_ thread: PoolThread) {
+        let word = ThreadParker.current
+        let threadID = nano_thread_id()
+        while true {
+            lock.lock()
+            if let next = queue.popFirst() {
+                if queue.isEmpty { nano_atomic_store_release(readyHint, 0) }
+                lock.unlock()
+                runSlices(from: next, on: thread, threadID: threadID)
+                continue
+            }
+            if exiting || threads - blocked > threadCount {
+                // Shut down, or an extra thread started while others were blocked.
+                threads -= 1
+                let last = exiting && threads == 0
+                lock.unlock()
+                if last { threadsEnded.set() }
+                return
+            }
+            if spinNanoseconds > 0 {
+                spinning += 1
+                lock.unlock()
+                var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
+                while nano_atomic_load_acquire(readyHint) == 0 && spinner.spin() {}
+                lock.lock()
+                spinning -= 1
+                if !queue.isEmpty || exiting {
+                    lock.unlock()
+                    continue
+                }
+            }
+            parked.append(word)
+            lock.unlock()
+            ThreadParker.park(word)
+        }
+    }
+
+    /// Runs a slice of `first`, then of each service the slices put in the thread's run-next
+    /// slot, within its bound; a service over the bound goes to the back of the queue.
+    private func runSlices(from first: Unmanaged<_ServiceContext>, on thread: PoolThread, threadID: Int64) {
+        var entry = first
+        while true {
+            runSlice(entry, threadID: threadID)
+            var overflow: Unmanaged<_ServiceContext>? = nil
+            guard let next = thread.nextToRun(overflow: &overflow) else {
+                if let overflow { requeue(overflow) }
+                return
+            }
+            entry = next
+        }
+    }
+
+    /// Queues a service that overran the run-next bound behind the services waiting. Wakes a
+    /// thread only if others wait too: otherwise this thread takes it at once.
+    private func requeue(_ entry: Unmanaged<_ServiceContext>) {
+        lock.lock()
+        let othersWaiting = !queue.isEmpty
+        queue.append(entry)
+        nano_atomic_store_release(readyHint, 1)
+        let helper: Helper = othersWaiting ? claimHelper() : .none
+        lock.unlock()
+        bringIn(helper)
+    }
+
+    private func runSlice(_ entry: Unmanaged<_ServiceContext>, threadID: Int64) {
+        // The service keeps itself alive until its last slice, so it is alive here.
+        let service = entry.takeUnretainedValue()
+        if service.runSlice(threadID: threadID) == .again {
+            schedule(service)
+        }
+    }
+}

@@ -44,6 +44,9 @@ extension ServiceCore {
         let start = observesMessages ? nano_monotonic_ns() : 0
         handleTaken(consume envelope, on: &loop.pointee.instance!, methods: &loop.pointee.methods, batchStart: start)
         if countsMessages { statistics.addBusy(nano_monotonic_ns() &- start) }
+        // A supervised instance that failed in the method is dropped now, while the slot is
+        // held, as the loop would: no later inline call may reach it.
+        if instanceFailed { instanceDidFail(&loop.pointee) }
         nano_set_current_service(outer)
         releaseRunSlot()
     }

@@ -15,7 +15,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
     /// so `switch` statements over codes should keep a `default` case.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull, invalidOptions, cooperativePoolExhausted
+            case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull, invalidOptions, cooperativePoolExhausted, network
         }
 
         private let value: Value
@@ -42,6 +42,10 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
         /// the pool was blocked in such calls while the service ran an `async` method that may
         /// need the pool to finish (see "Blocking from a task" in the README). Use `try await`.
         public static let cooperativePoolExhausted = Code(.cooperativePoolExhausted)
+        /// A remote service (`NanoServicesRemote`) could not be reached, or the connection to
+        /// its host broke before the answer arrived. A call that fails with this code may or
+        /// may not have run on the host (at most once: it is never sent twice).
+        public static let network = Code(.network)
 
         public var description: String {
             switch value {
@@ -53,6 +57,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
             case .mailboxFull: "mailboxFull"
             case .invalidOptions: "invalidOptions"
             case .cooperativePoolExhausted: "cooperativePoolExhausted"
+            case .network: "network"
             }
         }
     }

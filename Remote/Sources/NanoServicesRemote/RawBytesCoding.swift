@@ -1,0 +1,25 @@
+import GRPCCore
+
+/// Passes message bytes through unchanged: the envelope and payload are encoded by
+/// ``RemoteEnvelope`` and ``RemotePayload``, which report malformed input as ``RemoteError``
+/// where the host can log it and answer the client (a gRPC deserializer error could do neither).
+struct RawBytesSerializer: MessageSerializer {
+    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
+}
+
+/// See ``RawBytesSerializer``.
+struct RawBytesDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
+        serializedMessageBytes.withUnsafeBytes { Array($0) }
+    }
+}
+
+/// The one gRPC service of a host, `nanoservices.Host`: `Call` (unary, one envelope in, the
+/// encoded result out) and `Casts` (client streaming, envelopes in order, a count out).
+enum HostMethods {
+    static let service = ServiceDescriptor(fullyQualifiedService: "nanoservices.Host")
+    static let call = MethodDescriptor(service: service, method: "Call")
+    static let casts = MethodDescriptor(service: service, method: "Casts")
+    /// Request metadata carrying a call's time limit in nanoseconds, applied on the host too.
+    static let timeoutKey = "nano-timeout-ns"
+}

@@ -1,0 +1,57 @@
+import Foundation
+import NanoServices
+import NanoServicesRemote
+import Testing
+
+/// Calls and casts through a generated remote handle, on the in-process transport.
+@Suite(.timeLimit(.minutes(15)))
+struct RemoteCallTests {
+    @Test func aRemoteCallReturnsTheMethodsResult() async throws {
+        let ledger = try Ledger.Service()
+        ledger.record(5)
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            #expect(try await remote.balance() == 5)
+            #expect(try await remote.withdraw(3, note: "rent") == 2)
+            try await remote.reset()
+            #expect(try await remote.entriesSoFar() == [])
+        }
+    }
+
+    @Test func remoteCastsAreHandledInTheOrderSent() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            for amount in 1...2_000 { remote.record(amount) }
+            // The casts travel on their own stream: wait until the host has handed them all over.
+            while try await ledger.entriesSoFar().count < 2_000 { await Task.yield() }
+            #expect(try await ledger.entriesSoFar() == Array(1...2_000))
+        }
+    }
+
+    @Test func theBlockingOverloadWorksFromAPlainThread() async throws {
+        let ledger = try Ledger.Service()
+        ledger.record(9)
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            let balance = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: Result { try remote.balance() }) }
+            }
+            #expect(try balance.get() == 9)
+        }
+    }
+
+    @Test func aHostServesSeveralNamedServices() async throws {
+        let first = try Ledger.Service()
+        let second = try Ledger.Service()
+        first.record(1)
+        second.record(2)
+        try await RemoteTestHarness.run(serving: { host in
+            host.serve(first, as: "first")
+            host.serve(second, as: "second")
+        }) { harness in
+            #expect(try await harness.client.handle(to: Ledger.self, named: "first").balance() == 1)
+            #expect(try await harness.client.handle(to: Ledger.self, named: "second").balance() == 2)
+        }
+    }
+}

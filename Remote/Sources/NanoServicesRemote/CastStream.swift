@@ -3,28 +3,36 @@ import Logging
 import Synchronization
 
 /// The ordered stream of casts from one ``RemoteClient`` to one service: a queue and a task
-/// that writes the queue's envelopes, in order, on a `nanoservices.Host/Casts` client stream.
+/// that writes the queue's envelopes, in order, on a `nanoservices.Host/Casts` stream.
 ///
 /// ``send(_:)`` never blocks (the queue is unbounded, like a local mailbox by default). When
-/// the stream breaks, the casts written to it are counted as lost (they may or may not have
+/// the stream breaks, the casts taken for it are counted as lost (they may or may not have
 /// been handled: at most once) and a new stream carries the rest, so order is kept among the
 /// casts that arrive. ``finish()`` ends the stream after the queued casts.
+///
+/// Calls travel as unary RPCs, beside the stream. So that a call made after casts sees their
+/// effect, as locally, the client first awaits a ``barrier()``: a marker written after the
+/// casts, which the host answers once it has handed every cast before it to the service.
 final class CastStream: Sendable {
     private let continuation: AsyncStream<[UInt8]>.Continuation
     private let task: Task<Void, Never>
+    private let state = LockedBarrierState()
+    private let service: String
 
     init<Transport: ClientTransport>(
         client: GRPCClient<Transport>, service: String, logger: Logger, lost: @escaping @Sendable (Int) -> Void
     ) {
         let (queue, continuation) = AsyncStream<[UInt8]>.makeStream()
         self.continuation = continuation
+        self.service = service
+        let state = self.state
         task = Task {
             var isFinished = false
             while !isFinished {
                 let taken = Atomic<Int>(0)
                 let finished = Atomic<Bool>(false)
                 do {
-                    let rejected = try await client.clientStreaming(
+                    try await client.bidirectionalStreaming(
                         request: StreamingClientRequest<[UInt8]> { writer in
                             for await envelope in queue {
                                 taken.add(1, ordering: .relaxed)
@@ -37,32 +45,50 @@ final class CastStream: Sendable {
                         deserializer: RawBytesDeserializer(),
                         options: .defaults
                     ) { response in
-                        var reader = ByteReader(try response.message)
-                        _ = try reader.uint64()
-                        return try reader.uint64()
-                    }
-                    if rejected > 0 {
-                        logger.warning("the host rejected remote casts (see its log)", metadata: ["service": "\(service)", "rejected": "\(rejected)"])
-                        lost(Int(rejected))
+                        for try await answer in response.messages {
+                            var reader = ByteReader(answer)
+                            let barrier = try reader.uint64()
+                            let rejected = try reader.uint64()
+                            if rejected > 0 {
+                                logger.warning("the host rejected remote casts (see its log)", metadata: ["service": "\(service)", "rejected": "\(rejected)"])
+                                lost(Int(rejected))
+                            }
+                            state.value.withLock { $0.reached(barrier) }.forEach { $0.resume() }
+                        }
                     }
                     isFinished = finished.load(ordering: .relaxed)
                 } catch {
                     let count = taken.load(ordering: .relaxed)
                     logger.warning(
-                        "a remote cast stream broke; casts written to it may be lost",
+                        "a remote cast stream broke; casts taken for it may be lost",
                         metadata: ["service": "\(service)", "casts": "\(count)", "error": "\(error)"]
                     )
                     lost(count)
                     isFinished = finished.load(ordering: .relaxed) || Task.isCancelled
                     if !isFinished { try? await Task.sleep(for: .milliseconds(100)) }
                 }
+                // Barriers written to a broken stream will never be answered: release them
+                // (their casts are lost and counted).
+                state.value.withLock { $0.releaseAll() }.forEach { $0.resume() }
             }
         }
     }
 
-    /// Queues one envelope. Any thread; never blocks.
+    /// Queues one cast envelope. Any thread; never blocks.
     func send(_ envelope: [UInt8]) {
+        state.value.withLock { $0.castsSent += 1 }
         continuation.yield(envelope)
+    }
+
+    /// Returns once the host has handed every cast sent so far to the service (at once when
+    /// there is none since the last barrier). Suspends for one round trip otherwise.
+    func barrier() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let id: UInt64? = state.value.withLock { $0.wait(waiter) }
+            if let id {
+                continuation.yield(RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized())
+            }
+        }
     }
 
     /// Ends the stream once the queued casts are written.
@@ -73,5 +99,55 @@ final class CastStream: Sendable {
     /// Suspends until the stream has ended.
     func drained() async {
         await task.value
+    }
+}
+
+/// ``BarrierState`` under a lock, in a class so that the stream's task can share it.
+private final class LockedBarrierState: Sendable {
+    let value = Mutex(BarrierState())
+}
+
+/// Which casts a barrier covers, and who waits for which barrier. Guarded by `CastStream.state`.
+private struct BarrierState: ~Copyable {
+    var castsSent: UInt64 = 0
+    /// The casts sent before the last barrier the host answered.
+    private var castsCovered: UInt64 = 0
+    private var nextBarrier: UInt64 = 1
+    /// Barriers written and not answered yet: id, casts it covers, waiters.
+    private var pending: [(id: UInt64, covers: UInt64, waiters: [CheckedContinuation<Void, Never>])] = []
+
+    /// Registers `waiter`; returns the id of a barrier to write, or `nil` when none is needed
+    /// (the waiter was resumed, or joined a barrier already written that covers every cast).
+    mutating func wait(_ waiter: CheckedContinuation<Void, Never>) -> UInt64? {
+        if castsSent == castsCovered {
+            waiter.resume()
+            return nil
+        }
+        if let last = pending.indices.last, pending[last].covers == castsSent {
+            pending[last].waiters.append(waiter)
+            return nil
+        }
+        let id = nextBarrier
+        nextBarrier += 1
+        pending.append((id, castsSent, [waiter]))
+        return id
+    }
+
+    /// The host answered barrier `id`: returns the waiters to resume (outside the lock).
+    mutating func reached(_ id: UInt64) -> [CheckedContinuation<Void, Never>] {
+        var ready: [CheckedContinuation<Void, Never>] = []
+        while let first = pending.first, first.id <= id {
+            castsCovered = max(castsCovered, first.covers)
+            ready += first.waiters
+            pending.removeFirst()
+        }
+        return ready
+    }
+
+    /// The stream broke: every waiter goes on (the casts are counted as lost).
+    mutating func releaseAll() -> [CheckedContinuation<Void, Never>] {
+        castsCovered = castsSent
+        defer { pending.removeAll() }
+        return pending.flatMap(\.waiters)
     }
 }

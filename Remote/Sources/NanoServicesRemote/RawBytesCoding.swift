@@ -23,3 +23,17 @@ enum HostMethods {
     /// Request metadata carrying a call's time limit in nanoseconds, applied on the host too.
     static let timeoutKey = "nano-timeout-ns"
 }
+
+/// A barrier on the casts stream: an envelope with an empty method name whose signature field
+/// is the barrier's id. The host answers it with 16 bytes: the id and the number of casts it
+/// rejected since its last answer (id 0: a final count only).
+enum CastBarrier {
+    /// The id of `envelope` if it is a barrier.
+    static func id(of envelope: RemoteEnvelope) -> UInt64? {
+        envelope.method.isEmpty ? envelope.signature : nil
+    }
+
+    static func answer(_ id: UInt64, rejected: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: id.littleEndian, Array.init) + withUnsafeBytes(of: rejected.littleEndian, Array.init)
+    }
+}

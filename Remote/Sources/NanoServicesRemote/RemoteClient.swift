@@ -19,9 +19,11 @@ import Synchronization
 /// A swift-service-lifecycle `Service`: ``run()`` keeps the connections (the transport
 /// reconnects by itself when the host comes back) until a graceful shutdown, then returns once
 /// calls in flight have finished. Calls are one gRPC unary call each, with the handle's
-/// time limit as the deadline. Casts to one service name go in order on one client stream per
+/// time limit as the deadline. Casts to one service name go in order on one stream per
 /// service (opened on the first cast, reopened after a broken connection: casts that were
-/// written to a broken stream are lost and counted in ``lostCasts``; at most once).
+/// written to a broken stream are lost and counted in ``lostCasts``; at most once). A call
+/// made after casts to the same service sees their effect, as locally: it first waits one
+/// round trip for the host to confirm it has handed those casts to the service.
 /// Thread-safe; share one client between all handles to a host.
 public final class RemoteClient<Transport: ClientTransport>: NanoServices._RemoteTransport, Service, Sendable {
     private let client: GRPCClient<Transport>
@@ -70,6 +72,9 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     // MARK: _RemoteTransport
 
     public func _call<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) async throws -> Result {
+        // A call after casts sees their effect, as locally: wait until the host has handed
+        // them to the service (free when none was sent since the last call).
+        if let casts = castStreams.withLock({ $0[request.service] }) { await casts.barrier() }
         let answer = try await call(envelope: try Self.envelope(request), service: request.service, timeout: request.timeout)
         return try RemotePayload.decode(Result.self, from: answer)
     }

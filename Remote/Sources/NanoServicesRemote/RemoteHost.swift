@@ -67,11 +67,21 @@ public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
         running?.beginGracefulShutdown()
     }
 
-    /// Runs one request: finds the method, decodes, invokes. Throws the status to answer with.
-    func handle(_ bytes: [UInt8], timeout: Duration?, castsOnly: Bool) async throws -> [UInt8] {
-        let envelope: RemoteEnvelope
+    /// Parses a request's envelope; a malformed one is logged and thrown as the status to
+    /// answer with.
+    func parse(_ bytes: [UInt8]) throws -> RemoteEnvelope {
         do {
-            envelope = try RemoteEnvelope(parsing: bytes)
+            return try RemoteEnvelope(parsing: bytes)
+        } catch {
+            logger.warning("rejected a remote request", metadata: ["error": "\(error)", "bytes": "\(bytes.count)"])
+            throw RemoteErrorMapping.status(for: error)
+        }
+    }
+
+    /// Runs one request: finds the method, decodes every argument, invokes. Throws the status
+    /// to answer with; a rejected request is logged at `warning`.
+    func handle(_ envelope: RemoteEnvelope, timeout: Duration?, castsOnly: Bool) async throws -> [UInt8] {
+        do {
             guard let service = services.withLock({ $0[envelope.service] }) else {
                 throw RemoteError(.unknownService, "the host serves no service named '\(envelope.service)'")
             }
@@ -82,7 +92,10 @@ public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
             let result = try await method.invoke(PayloadArgumentReader(envelope.payload), timeout)
             return try RemotePayload.encode(result: result)
         } catch let error as RemoteError where error.code != .userError {
-            logger.warning("rejected a remote request", metadata: ["error": "\(error)", "bytes": "\(bytes.count)"])
+            logger.warning(
+                "rejected a remote request",
+                metadata: ["error": "\(error)", "service": "\(envelope.service)", "method": "\(envelope.method)"]
+            )
             throw RemoteErrorMapping.status(for: error)
         } catch {
             throw RemoteErrorMapping.status(for: error)
@@ -101,24 +114,35 @@ private struct HostRPCService<Transport: ServerTransport>: RegistrableRPCService
         ) { request, _ in
             let single = try await ServerRequest(stream: request)
             let timeout = single.metadata.first(HostMethods.timeoutKey).flatMap(Int64.init).map { Duration.nanoseconds($0) }
-            let answer = try await host.handle(single.message, timeout: timeout, castsOnly: false)
+            let answer = try await host.handle(try host.parse(single.message), timeout: timeout, castsOnly: false)
             return StreamingServerResponse(single: ServerResponse(message: answer))
         }
         router.registerHandler(
             forMethod: HostMethods.casts, deserializer: RawBytesDeserializer(), serializer: RawBytesSerializer()
         ) { request, _ in
-            var handled: UInt64 = 0
-            var rejected: UInt64 = 0
-            for try await message in request.messages {
-                do {
-                    _ = try await host.handle(message, timeout: nil, castsOnly: true)
-                    handled += 1
-                } catch {
-                    rejected += 1
+            StreamingServerResponse { writer in
+                var rejected: UInt64 = 0
+                for try await message in request.messages {
+                    let envelope: RemoteEnvelope
+                    do { envelope = try host.parse(message) } catch {
+                        rejected += 1
+                        continue
+                    }
+                    if let barrier = CastBarrier.id(of: envelope) {
+                        // Every cast before the barrier has been handed to its service.
+                        try await writer.write(CastBarrier.answer(barrier, rejected: rejected))
+                        rejected = 0
+                        continue
+                    }
+                    do {
+                        _ = try await host.handle(envelope, timeout: nil, castsOnly: true)
+                    } catch {
+                        rejected += 1
+                    }
                 }
+                if rejected > 0 { try await writer.write(CastBarrier.answer(0, rejected: rejected)) }
+                return [:]
             }
-            let counts = withUnsafeBytes(of: handled.littleEndian, Array.init) + withUnsafeBytes(of: rejected.littleEndian, Array.init)
-            return StreamingServerResponse(single: ServerResponse(message: counts))
         }
     }
 }

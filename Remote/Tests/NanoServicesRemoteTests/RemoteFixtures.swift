@@ -25,8 +25,15 @@ enum Gates {
     static func open(_ name: String) { gate(name).signal() }
 }
 
+/// Code written once against this protocol takes the local and the remote handle alike.
+@ServiceInterface
+protocol Balances: Sendable {
+    func balance() async throws -> Int
+    func record(_ amount: Int)
+}
+
 /// The service the remote tests serve.
-@NanoService @RemoteService
+@NanoService(Balances.self) @RemoteService
 final class Ledger {
     private var entries: [Int] = []
 

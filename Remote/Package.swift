@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "NanoServicesRemote", targets: ["NanoServicesRemote"]),
+        .executable(name: "nano-remote-example", targets: ["NanoRemoteExample"]),
     ],
     dependencies: [
         .package(name: "NanoServices", path: ".."),
@@ -32,10 +33,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The README's two-process example; the two-process tests start it as the host.
+        .executableTarget(
+            name: "NanoRemoteExample",
+            dependencies: [
+                "NanoServicesRemote",
+                .product(name: "NanoServices", package: "NanoServices"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "NanoServicesRemoteTests",
             dependencies: [
                 "NanoServicesRemote",
+                "NanoRemoteExample",
                 .product(name: "NanoServices", package: "NanoServices"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),

@@ -14,31 +14,31 @@ import Synchronization
 /// effect, as locally, the client first awaits a ``barrier()``: a marker written after the
 /// casts, which the host answers once it has handed every cast before it to the service.
 final class CastStream: Sendable {
-    private let continuation: AsyncStream<[UInt8]>.Continuation
+    private let continuation: AsyncStream<QueuedEnvelope>.Continuation
     private let task: Task<Void, Never>
-    private let state = LockedBarrierState()
+    private let state: LockedBarrierState
     private let service: String
 
     init<Transport: ClientTransport>(
         client: GRPCClient<Transport>, service: String, logger: Logger, lost: @escaping @Sendable (Int) -> Void
     ) {
-        let (queue, continuation) = AsyncStream<[UInt8]>.makeStream()
+        let (queue, continuation) = AsyncStream<QueuedEnvelope>.makeStream()
+        let state = LockedBarrierState()
         self.continuation = continuation
         self.service = service
-        let state = self.state
+        self.state = state
         task = Task {
             var isFinished = false
             while !isFinished {
-                let taken = Atomic<Int>(0)
-                let finished = Atomic<Bool>(false)
+                let attempt = StreamAttempt()
                 do {
                     try await client.bidirectionalStreaming(
                         request: StreamingClientRequest<[UInt8]> { writer in
                             for await envelope in queue {
-                                taken.add(1, ordering: .relaxed)
-                                try await writer.write(envelope)
+                                attempt.take(envelope)
+                                try await writer.write(envelope.bytes)
                             }
-                            finished.store(true, ordering: .relaxed)
+                            attempt.finished.store(true, ordering: .relaxed)
                         },
                         descriptor: HostMethods.casts,
                         serializer: RawBytesSerializer(),
@@ -53,18 +53,19 @@ final class CastStream: Sendable {
                                 logger.warning("the host rejected remote casts (see its log)", metadata: ["service": "\(service)", "rejected": "\(rejected)"])
                                 lost(Int(rejected))
                             }
+                            attempt.acknowledge(barrier)
                             state.value.withLock { $0.reached(barrier) }.forEach { $0.resume() }
                         }
                     }
-                    isFinished = finished.load(ordering: .relaxed)
+                    isFinished = attempt.finished.load(ordering: .relaxed)
                 } catch {
-                    let count = taken.load(ordering: .relaxed)
+                    let count = attempt.unacknowledged
                     logger.warning(
-                        "a remote cast stream broke; casts taken for it may be lost",
+                        "a remote cast stream broke; casts sent since the host last confirmed may be lost",
                         metadata: ["service": "\(service)", "casts": "\(count)", "error": "\(error)"]
                     )
                     lost(count)
-                    isFinished = finished.load(ordering: .relaxed) || Task.isCancelled
+                    isFinished = attempt.finished.load(ordering: .relaxed) || Task.isCancelled
                     if !isFinished { try? await Task.sleep(for: .milliseconds(100)) }
                 }
                 // Barriers written to a broken stream will never be answered: release them
@@ -77,7 +78,7 @@ final class CastStream: Sendable {
     /// Queues one cast envelope. Any thread; never blocks.
     func send(_ envelope: [UInt8]) {
         state.value.withLock { $0.castsSent += 1 }
-        continuation.yield(envelope)
+        continuation.yield(QueuedEnvelope(bytes: envelope, barrier: nil))
     }
 
     /// Returns once the host has handed every cast sent so far to the service (at once when
@@ -86,7 +87,9 @@ final class CastStream: Sendable {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let id: UInt64? = state.value.withLock { $0.wait(waiter) }
             if let id {
-                continuation.yield(RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized())
+                continuation.yield(
+                    QueuedEnvelope(bytes: RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized(), barrier: id)
+                )
             }
         }
     }
@@ -100,6 +103,41 @@ final class CastStream: Sendable {
     func drained() async {
         await task.value
     }
+}
+
+/// An envelope in the queue: a cast, or a barrier with its id.
+struct QueuedEnvelope: Sendable {
+    let bytes: [UInt8]
+    let barrier: UInt64?
+}
+
+/// What one stream did: casts taken from the queue, how many of them the host confirmed
+/// (through barrier answers), and whether the queue was finished (then the stream is not
+/// reopened). Written by the stream's writer and response handler, read after it ended.
+private final class StreamAttempt: Sendable {
+    private struct Counts {
+        var taken = 0
+        var acknowledged = 0
+        var takenAtBarrier: [UInt64: Int] = [:]
+    }
+
+    private let counts = Mutex(Counts())
+    let finished = Atomic<Bool>(false)
+
+    func take(_ envelope: QueuedEnvelope) {
+        counts.withLock { counts in
+            if let id = envelope.barrier { counts.takenAtBarrier[id] = counts.taken } else { counts.taken += 1 }
+        }
+    }
+
+    func acknowledge(_ barrier: UInt64) {
+        counts.withLock { counts in
+            if let taken = counts.takenAtBarrier.removeValue(forKey: barrier) { counts.acknowledged = max(counts.acknowledged, taken) }
+        }
+    }
+
+    /// Casts written to this stream that the host has not confirmed.
+    var unacknowledged: Int { counts.withLock { $0.taken - $0.acknowledged } }
 }
 
 /// ``BarrierState`` under a lock, in a class so that the stream's task can share it.

@@ -34,6 +34,6 @@ enum CastBarrier {
     }
 
     static func answer(_ id: UInt64, rejected: UInt64) -> [UInt8] {
-        withUnsafeBytes(of: id.littleEndian, Array.init) + withUnsafeBytes(of: rejected.littleEndian, Array.init)
+        littleEndianBytes(id) + littleEndianBytes(rejected)
     }
 }

@@ -105,16 +105,9 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     }
 
     public func _callBlocking<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) throws -> Result {
-        let outcome = Mutex<Swift.Result<Result, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result: Swift.Result<Result, any Error>
-            do { result = .success(try await self._call(request, returning: Result.self)) } catch { result = .failure(error) }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.withLock { $0! }.get()
+        let outcome = BlockingOutcome<Result>()
+        Task { await outcome.fulfil { try await self._call(request, returning: Result.self) } }
+        return try outcome.wait()
     }
 
     public func _cast(_ request: NanoServices._RemoteRequest) {
@@ -140,5 +133,26 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
             service: request.service, method: request.method, signature: request.signature,
             payload: try RemotePayload.encode(arguments: request.arguments)
         ).serialized()
+    }
+}
+
+/// The answer of a blocking remote call, handed from the task that made the call to the
+/// thread that waits for it.
+private final class BlockingOutcome<Value: Sendable>: Sendable {
+    private let value = Mutex<Result<Value, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Runs `body` and stores its outcome. Runs on the calling task.
+    func fulfil(_ body: () async throws -> Value) async {
+        let result: Result<Value, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        value.withLock { $0 = result }
+        done.signal()
+    }
+
+    /// Blocks the calling thread until ``fulfil(_:)`` has run.
+    func wait() throws -> Value {
+        done.wait()
+        return try value.withLock { $0! }.get()
     }
 }

@@ -19,10 +19,10 @@ struct RemoteEnvelope: Sendable, Equatable {
         bytes.append(Self.version)
         for text in [service, method] {
             let utf8 = Array(text.utf8.prefix(Int(UInt16.max)))
-            bytes.append(contentsOf: withUnsafeBytes(of: UInt16(utf8.count).littleEndian, Array.init))
+            bytes.append(contentsOf: littleEndianBytes(UInt16(utf8.count)))
             bytes.append(contentsOf: utf8)
         }
-        bytes.append(contentsOf: withUnsafeBytes(of: signature.littleEndian, Array.init))
+        bytes.append(contentsOf: littleEndianBytes(signature))
         bytes.append(contentsOf: payload)
         return bytes
     }
@@ -90,4 +90,9 @@ struct ByteReader {
         defer { offset = bytes.count }
         return Array(bytes[offset...])
     }
+}
+
+/// The bytes of `value`, least significant first.
+func littleEndianBytes<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] {
+    withUnsafeBytes(of: value.littleEndian) { [UInt8]($0) }
 }

@@ -14,7 +14,7 @@ enum RemotePayload {
         var bytes: [UInt8] = []
         for argument in arguments {
             let json = try encodeOne(argument, with: encoder)
-            bytes.append(contentsOf: withUnsafeBytes(of: UInt32(json.count).littleEndian, Array.init))
+            bytes.append(contentsOf: littleEndianBytes(UInt32(json.count)))
             bytes.append(contentsOf: json)
         }
         return bytes

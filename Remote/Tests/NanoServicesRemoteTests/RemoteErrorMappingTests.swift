@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCInProcessTransport
 import NanoServices
 @testable import NanoServicesRemote
 import Testing
@@ -34,7 +35,7 @@ struct RemoteErrorMappingTests {
 
     @Test func theHostAppliesTheCallersTimeLimitToTheLocalCall() async throws {
         let ledger = try Ledger.Service()
-        let host = RemoteHost(transport: GRPCInProcessTransportServerStandIn.make())
+        let host = RemoteHost(transport: InProcessTransport().server)
         host.serve(ledger, as: "ledger")
         let hold = try #require(Ledger._remoteMethods.first { $0.name == "hold(_:)" })
         let envelope = RemoteEnvelope(

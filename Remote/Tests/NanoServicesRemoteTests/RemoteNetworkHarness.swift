@@ -6,7 +6,11 @@ import NanoServicesRemote
 enum RemoteNetworkHarness {
     /// Runs `body` with a running client whose host port on 127.0.0.1 has nothing listening.
     static func withClientToClosedPort(_ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
-        let port = try closedPort()
+        try await withClient(port: try closedPort(), body)
+    }
+
+    /// Runs `body` with a running client to 127.0.0.1:`port`.
+    static func withClient(port: Int, _ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
         let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
         let client = RemoteClient(transport: transport)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -19,7 +23,7 @@ enum RemoteNetworkHarness {
     }
 
     /// A loopback port that was free a moment ago: bound, read, closed.
-    private static func closedPort() throws -> Int {
+    static func closedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

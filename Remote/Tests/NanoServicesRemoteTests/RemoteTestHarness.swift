@@ -37,7 +37,3 @@ struct RemoteTestHarness {
     }
 }
 
-/// A server transport for tests that call ``RemoteHost`` methods directly, without serving.
-enum GRPCInProcessTransportServerStandIn {
-    static func make() -> InProcessTransport.Server { InProcessTransport().server }
-}

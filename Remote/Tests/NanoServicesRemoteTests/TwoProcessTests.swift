@@ -1,0 +1,38 @@
+import NanoServices
+@testable import NanoRemoteExample
+import NanoServicesRemote
+import Testing
+
+/// A host in a child process on loopback: killed mid-call, then restarted.
+@Suite(.timeLimit(.minutes(15)))
+struct TwoProcessTests {
+    @Test func aKilledHostFailsThePendingCallAtOnceAndTheSameHandleWorksAfterARestart() async throws {
+        let port = try RemoteNetworkHarness.closedPort()
+        var child = try ChildHost(port: port)
+        await child.waitFor("serving")
+        try await RemoteNetworkHarness.withClient(port: port) { client in
+            // A time limit far beyond the test's: a failure must come from the broken connection.
+            let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(600))
+            for amount in 1...10 { tally.add(amount) }
+            #expect(try await tally.current() == 55)
+
+            let pending = Task { try await tally.stall() }
+            await child.waitFor("stalling")
+            child.kill()
+            let error = await #expect(throws: ServiceError.self) { try await pending.value }
+            #expect(error?.code == .network)
+
+            child = try ChildHost(port: port)
+            await child.waitFor("serving")
+            // The client reconnects by itself; until it has, calls fail with `.network` at once.
+            var answer: Int?
+            for _ in 0..<600 where answer == nil {
+                do { answer = try await tally.current() } catch let error as ServiceError where error.code == .network {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(answer == 0)
+        }
+        child.kill()
+    }
+}

@@ -53,7 +53,7 @@ struct RemoteMethodSelection {
     }
 
     private static func displayName(of function: FunctionDeclSyntax) -> String {
-        ServiceMethodParser.displayName(function.name.bareName, function.signature.parameterClause)
+        ServiceModelParser.displayName(function.name.bareName, function.signature.parameterClause)
     }
 
     private static func functions(in members: MemberBlockItemListSyntax) -> [FunctionDeclSyntax] {

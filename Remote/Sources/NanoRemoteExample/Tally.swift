@@ -1,3 +1,4 @@
+import Foundation
 import NanoServices
 
 /// The example's service: a running total, served by `nano-remote-example host`.
@@ -16,7 +17,7 @@ final class Tally {
     /// A call that does not answer for an hour: the two-process test kills the host while a
     /// call is in flight. Prints `stalling` first, so that the test knows the call arrived.
     public func stall() async -> Int {
-        print("stalling")
+        say("stalling")
         try? await Task.sleep(for: .seconds(3_600))
         return total
     }

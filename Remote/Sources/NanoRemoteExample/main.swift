@@ -11,25 +11,26 @@ import ServiceLifecycle
 //     swift run nano-remote-example client 7000    # adds to it remotely and prints the total
 //
 // The host runs until SIGTERM or SIGINT (graceful shutdown: calls in flight finish first).
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count == 2, let mode = arguments.first, let port = Int(arguments.last!) else {
-    print("usage: nano-remote-example host|client PORT")
-    exit(2)
-}
-setvbuf(stdout, nil, _IOLBF, 0)
-let logger = Logger(label: "nano-remote-example")
 
-switch mode {
-case "host":
+/// Writes a line to standard output at once (unbuffered: a test reads it through a pipe).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Serves a `Tally` as "tally" on 127.0.0.1:`port` until SIGTERM or SIGINT.
+func runHost(port: Int, logger: Logger) async throws {
     let host = RemoteHost(
         transport: HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext),
         logger: logger
     )
     host.serve(try Tally.Service(), as: "tally")
-    print("serving tally on 127.0.0.1:\(port)")
+    say("serving tally on 127.0.0.1:\(port)")
     let group = ServiceGroup(services: [host], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
-case "client":
+}
+
+/// Ten remote casts, then a remote call that sees them.
+func runClient(port: Int, logger: Logger) async throws {
     let client = RemoteClient(
         transport: try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext),
         logger: logger
@@ -37,10 +38,17 @@ case "client":
     let running = Task { try await client.run() }
     let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(5))
     for amount in 1...10 { tally.add(amount) }
-    print("total: \(try await tally.current())")
+    say("total: \(try await tally.current())")
     client.beginGracefulShutdown()
     try await running.value
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let logger = Logger(label: "nano-remote-example")
+switch (arguments.first, arguments.count == 2 ? Int(arguments[1]) : nil) {
+case ("host", let port?): try await runHost(port: port, logger: logger)
+case ("client", let port?): try await runClient(port: port, logger: logger)
 default:
-    print("usage: nano-remote-example host|client PORT")
+    say("usage: nano-remote-example host|client PORT")
     exit(2)
 }

@@ -8,7 +8,7 @@ import Testing
 struct RemoteBadInputTests {
     @Test func anUnknownServiceIsRejected() async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let error = await #expect(throws: RemoteError.self) {
                 try await harness.client.handle(to: Ledger.self, named: "nope").balance()
             }
@@ -20,7 +20,7 @@ struct RemoteBadInputTests {
 
     @Test func aChangedSignatureAndAnUnknownMethodAreRejected() async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let newer = harness.client.handle(to: LedgerV2.self, named: "ledger")
             let mismatch = await #expect(throws: RemoteError.self) { try await newer.entriesSoFar() }
             #expect(mismatch?.code == .signatureMismatch)
@@ -34,7 +34,7 @@ struct RemoteBadInputTests {
         let ledger = try Ledger.Service()
         ledger.record(100)
         let withdraw = try #require(Ledger._remoteMethods.first { $0.name == "withdraw(_:note:)" })
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             for arguments: [any Encodable & Sendable] in [["fifty", "note"], [50], [50, "note", 1]] {
                 let request = NanoServices._RemoteRequest(
                     service: "ledger", method: withdraw.name, signature: withdraw.signature, arguments: arguments, timeout: nil)
@@ -50,7 +50,7 @@ struct RemoteBadInputTests {
     @Test(arguments: [[], [7], [1, 0, 0, 9, 9], Array(repeating: UInt8(1), count: 40)])
     func aMalformedEnvelopeIsRejected(bytes: [UInt8]) async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let error = await #expect(throws: RemoteError.self) {
                 try await harness.client.call(envelope: bytes, service: "ledger", timeout: nil)
             }

@@ -9,7 +9,7 @@ struct RemoteCallTests {
     @Test func aRemoteCallReturnsTheMethodsResult() async throws {
         let ledger = try Ledger.Service()
         ledger.record(5)
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             #expect(try await remote.balance() == 5)
             #expect(try await remote.withdraw(3, note: "rent") == 2)
@@ -20,7 +20,7 @@ struct RemoteCallTests {
 
     @Test func remoteCastsAreHandledInTheOrderSent() async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             for amount in 1...2_000 { remote.record(amount) }
             // A call after casts sees them all, as on a local handle.
@@ -30,7 +30,7 @@ struct RemoteCallTests {
 
     @Test func castsFromSeveralTasksKeepEachTasksOrder() async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             await withTaskGroup(of: Void.self) { group in
                 for sender in 0..<4 {
@@ -48,7 +48,7 @@ struct RemoteCallTests {
     @Test func theBlockingOverloadWorksFromAPlainThread() async throws {
         let ledger = try Ledger.Service()
         ledger.record(9)
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             let balance = await withCheckedContinuation { continuation in
                 Thread.detachNewThread { continuation.resume(returning: Result { try remote.balance() }) }
@@ -65,7 +65,7 @@ struct RemoteCallTests {
         try await RemoteTestHarness.run(serving: { host in
             host.serve(first, as: "first")
             host.serve(second, as: "second")
-        }) { harness in
+        }) { (harness: RemoteTestHarness) async throws in
             #expect(try await harness.client.handle(to: Ledger.self, named: "first").balance() == 1)
             #expect(try await harness.client.handle(to: Ledger.self, named: "second").balance() == 2)
         }

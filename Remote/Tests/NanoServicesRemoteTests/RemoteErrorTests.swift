@@ -1,5 +1,6 @@
 import Foundation
 import NanoServices
+import GRPCNIOTransportHTTP2
 import NanoServicesRemote
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 struct RemoteErrorTests {
     @Test func aUserErrorArrivesWithItsTypeNameAndDescription() async throws {
         let ledger = try Ledger.Service()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             let error = await #expect(throws: RemoteError.self) { try await remote.withdraw(10) }
             #expect(error?.code == .userError)
@@ -21,7 +22,7 @@ struct RemoteErrorTests {
     @Test func aServiceErrorOnTheHostKeepsItsCode() async throws {
         let ledger = try Ledger.Service()
         try await ledger.control.stop()
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = harness.client.handle(to: Ledger.self, named: "ledger")
             let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
             #expect(error?.code == .stopped)
@@ -32,7 +33,7 @@ struct RemoteErrorTests {
     func aTimeLimitPerHandleOrPerCallSiteFailsTheCallWithTimeout(perHandle: Bool) async throws {
         let ledger = try Ledger.Service()
         let gate = "timeout-\(perHandle)"
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote = perHandle
                 ? harness.client.handle(to: Ledger.self, named: "ledger", timeout: .milliseconds(200))
                 : harness.client.handle(to: Ledger.self, named: "ledger").timingOut(after: .milliseconds(200))
@@ -44,7 +45,7 @@ struct RemoteErrorTests {
     }
 
     @Test func aClosedPortFailsACallWithTheNetworkCodeAtOnce() async throws {
-        try await RemoteNetworkHarness.withClientToClosedPort { client in
+        try await RemoteNetworkHarness.withClientToClosedPort { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
             let remote = client.handle(to: Ledger.self, named: "ledger", timeout: .seconds(600))
             let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
             #expect(error?.code == .network)

@@ -14,10 +14,12 @@ struct RemoteInterfaceTests {
 
     @Test func oneFunctionTakesTheLocalAndTheRemoteHandle() async throws {
         let ledger = try Ledger.Service()
-        #expect(try await deposit([1, 2], into: ledger) == 3)
-        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { harness in
+        let localTotal = try await deposit([1, 2], into: ledger)
+        #expect(localTotal == 3)
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
             let remote: any Balances = harness.client.handle(to: Ledger.self, named: "ledger")
-            #expect(try await deposit([10, 20], into: remote) == 33)
+            let total = try await deposit([10, 20], into: remote)
+            #expect(total == 33)
         }
     }
 }

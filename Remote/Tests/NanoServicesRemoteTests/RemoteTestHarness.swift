@@ -12,10 +12,10 @@ struct RemoteTestHarness {
     let client: RemoteClient<InProcessTransport.Client>
     let hostLogs: InMemoryLogHandler
 
-    static func run<Result: Sendable>(
+    static func run(
         serving setUp: (RemoteHost<InProcessTransport.Server>) throws -> Void,
-        _ body: (RemoteTestHarness) async throws -> Result
-    ) async throws -> Result {
+        _ body: (RemoteTestHarness) async throws -> Void
+    ) async throws {
         let transport = InProcessTransport()
         let logs = InMemoryLogHandler()
         let host = RemoteHost(transport: transport.server, logger: Logger(label: "host") { _ in logs })
@@ -28,11 +28,10 @@ struct RemoteTestHarness {
                 client.beginGracefulShutdown()
                 host.beginGracefulShutdown()
             }
-            let result = try await body(RemoteTestHarness(host: host, client: client, hostLogs: logs))
+            try await body(RemoteTestHarness(host: host, client: client, hostLogs: logs))
             client.beginGracefulShutdown()
             host.beginGracefulShutdown()
             try await group.waitForAll()
-            return result
         }
     }
 }

@@ -1,5 +1,6 @@
 import NanoServices
 @testable import NanoRemoteExample
+import GRPCNIOTransportHTTP2
 import NanoServicesRemote
 import Testing
 
@@ -10,7 +11,7 @@ struct TwoProcessTests {
         let port = try RemoteNetworkHarness.closedPort()
         var child = try ChildHost(port: port)
         await child.waitFor("serving")
-        try await RemoteNetworkHarness.withClient(port: port) { client in
+        try await RemoteNetworkHarness.withClient(port: port) { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
             // A time limit far beyond the test's: a failure must come from the broken connection.
             let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(600))
             for amount in 1...10 { tally.add(amount) }

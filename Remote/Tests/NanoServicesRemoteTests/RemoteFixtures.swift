@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import NanoServices
 import Synchronization
 
@@ -23,6 +24,17 @@ enum Gates {
     }
 
     static func open(_ name: String) { gate(name).signal() }
+
+    /// Suspends until the gate `name` has been opened (waits on a thread of its own).
+    static func waitUntilOpened(_ name: String) async {
+        let gate = gate(name)
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                gate.wait()
+                continuation.resume()
+            }
+        }
+    }
 }
 
 /// Code written once against this protocol takes the local and the remote handle alike.
@@ -57,6 +69,7 @@ final class Ledger {
 
     /// Blocks the service's thread until the test opens the gate `name`.
     public func hold(_ name: String) -> String {
+        Gates.open("\(name)-entered")
         Gates.gate(name).wait()
         return name
     }

@@ -33,6 +33,9 @@ struct TwoProcessTests {
                 }
             }
             #expect(answer == 0)
+            // Casts go on a new stream to the new host.
+            tally.add(5)
+            #expect(try await tally.current() == 5)
             // The ten casts were confirmed by the host (the call after them saw them): none is
             // counted as lost although their stream broke.
             #expect(client.lostCasts == 0)

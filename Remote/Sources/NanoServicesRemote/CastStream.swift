@@ -14,7 +14,7 @@ import Synchronization
 /// effect, as locally, the client first awaits a ``barrier()``: a marker written after the
 /// casts, which the host answers once it has handed every cast before it to the service.
 final class CastStream: Sendable {
-    private let continuation: AsyncStream<QueuedEnvelope>.Continuation
+    private let queue: CastQueue
     private let task: Task<Void, Never>
     private let state: LockedBarrierState
     private let service: String
@@ -22,9 +22,9 @@ final class CastStream: Sendable {
     init<Transport: ClientTransport>(
         client: GRPCClient<Transport>, service: String, logger: Logger, lost: @escaping @Sendable (Int) -> Void
     ) {
-        let (queue, continuation) = AsyncStream<QueuedEnvelope>.makeStream()
         let state = LockedBarrierState()
-        self.continuation = continuation
+        let queue = CastQueue()
+        self.queue = queue
         self.service = service
         self.state = state
         task = Task {
@@ -34,10 +34,12 @@ final class CastStream: Sendable {
                 do {
                     try await client.bidirectionalStreaming(
                         request: StreamingClientRequest<[UInt8]> { writer in
-                            for await envelope in queue {
+                            while let envelope = await queue.next() {
                                 attempt.take(envelope)
                                 try await writer.write(envelope.bytes)
                             }
+                            // `nil`: the queue finished, or this stream was cancelled (it broke).
+                            try Task.checkCancellation()
                             attempt.finished.store(true, ordering: .relaxed)
                         },
                         descriptor: HostMethods.casts,
@@ -78,7 +80,7 @@ final class CastStream: Sendable {
     /// Queues one cast envelope. Any thread; never blocks.
     func send(_ envelope: [UInt8]) {
         state.value.withLock { $0.castsSent += 1 }
-        continuation.yield(QueuedEnvelope(bytes: envelope, barrier: nil))
+        queue.push(QueuedEnvelope(bytes: envelope, barrier: nil))
     }
 
     /// Returns once the host has handed every cast sent so far to the service (at once when
@@ -87,7 +89,7 @@ final class CastStream: Sendable {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let id: UInt64? = state.value.withLock { $0.wait(waiter) }
             if let id {
-                continuation.yield(
+                queue.push(
                     QueuedEnvelope(bytes: RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized(), barrier: id)
                 )
             }
@@ -96,7 +98,7 @@ final class CastStream: Sendable {
 
     /// Ends the stream once the queued casts are written.
     func finish() {
-        continuation.finish()
+        queue.finish()
     }
 
     /// Suspends until the stream has ended.

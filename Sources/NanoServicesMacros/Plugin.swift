@@ -10,5 +10,7 @@ struct NanoServicesPlugin: CompilerPlugin {
         CastMacro.self,
         ServiceInterfaceMacro.self,
         ReentrantMacro.self,
+        RemoteServiceMacro.self,
+        LocalOnlyMacro.self,
     ]
 }

@@ -14,14 +14,17 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
     /// Why the runtime failed a message. Extensible: new codes may be added in minor versions,
     /// so `switch` statements over codes should keep a `default` case.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable {
+        private enum Value: Hashable, Sendable, CaseIterable {
             case stopped, initializerFailed, spawnFailed, timeout, deadlock, mailboxFull, invalidOptions, cooperativePoolExhausted
-            case restarted, restartLimitExceeded
+            case restarted, restartLimitExceeded, network
         }
 
         private let value: Value
 
         private init(_ value: Value) { self.value = value }
+
+        /// Every code this version knows (for transports that carry a code by its name).
+        static var allKnown: [Code] { Value.allCases.map(Code.init) }
 
         /// The service has stopped (or is stopping) and will not handle the message.
         public static let stopped = Code(.stopped)
@@ -51,6 +54,10 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
         /// A ``Supervisor`` gave up: its children failed more often than its
         /// ``Supervisor/RestartIntensity`` allows. It stopped its children; its `run()` throws this.
         public static let restartLimitExceeded = Code(.restartLimitExceeded)
+        /// A remote service (`NanoServicesRemote`) could not be reached, or the connection to
+        /// its host broke before the answer arrived. A call that fails with this code may or
+        /// may not have run on the host (at most once: it is never sent twice).
+        public static let network = Code(.network)
 
         public var description: String {
             switch value {
@@ -64,6 +71,7 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
             case .cooperativePoolExhausted: "cooperativePoolExhausted"
             case .restarted: "restarted"
             case .restartLimitExceeded: "restartLimitExceeded"
+            case .network: "network"
             }
         }
     }

@@ -1,0 +1,24 @@
+import Foundation
+import NanoServices
+
+/// The example's service: a running total, served by `nano-remote-example host`.
+@NanoService @RemoteService
+final class Tally {
+    private var total = 0
+
+    init() {}
+
+    /// A cast: adds to the total.
+    public func add(_ amount: Int) { total += amount }
+
+    /// A call: the total so far.
+    public func current() -> Int { total }
+
+    /// A call that does not answer for an hour: the two-process test kills the host while a
+    /// call is in flight. Prints `stalling` first, so that the test knows the call arrived.
+    public func stall() async -> Int {
+        say("stalling")
+        try? await Task.sleep(for: .seconds(3_600))
+        return total
+    }
+}

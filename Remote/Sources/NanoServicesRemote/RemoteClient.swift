@@ -1,0 +1,158 @@
+import Dispatch
+import GRPCCore
+import Logging
+import NanoServices
+import ServiceLifecycle
+import Synchronization
+
+/// A connection to one ``RemoteHost``, and the factory of remote handles to its services.
+///
+/// ```swift
+/// let client = RemoteClient(transport: try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: 7000),
+///                                                                      transportSecurity: .plaintext))
+/// // run it beside the program: in a ServiceGroup, or a task: `try await client.run()`
+/// let counter = client.handle(to: Counter.self, named: "counter")   // Counter.Remote
+/// counter.add(5)                                                     // remote cast
+/// let total = try await counter.current()                            // remote call
+/// ```
+///
+/// A swift-service-lifecycle `Service`: ``run()`` keeps the connections (the transport
+/// reconnects by itself when the host comes back) until a graceful shutdown, then returns once
+/// calls in flight have finished. Calls are one gRPC unary call each, with the handle's
+/// time limit as the deadline. Casts to one service name go in order on one stream per
+/// service (opened on the first cast, reopened after a broken connection: casts that were
+/// written to a broken stream are lost and counted in ``lostCasts``; at most once). A call
+/// made after casts to the same service sees their effect, as locally: it first waits one
+/// round trip for the host to confirm it has handed those casts to the service.
+/// Thread-safe; share one client between all handles to a host.
+public final class RemoteClient<Transport: ClientTransport>: NanoServices._RemoteTransport, Service, Sendable {
+    private let client: GRPCClient<Transport>
+    private let logger: Logger
+    private let castStreams = Mutex<[String: CastStream]>([:])
+    private let lost = Atomic<Int>(0)
+
+    public init(transport: Transport, logger: Logger = Logger(label: "NanoServicesRemote.RemoteClient")) {
+        self.client = GRPCClient(transport: transport)
+        self.logger = logger
+    }
+
+    /// A handle to the service the host serves as `name`. Free: no connection is made until
+    /// the first call or cast. `timeout` limits every call made through the handle.
+    public func handle<Served: RemoteService>(to type: Served.Type, named name: String, timeout: Duration? = nil) -> Served.Remote {
+        Served.Remote(_$endpoint: NanoServices._RemoteEndpoint(transport: self, serviceName: name, timeout: timeout))
+    }
+
+    /// Keeps the connections until a graceful shutdown; then finishes the cast streams and the
+    /// calls in flight and returns. Runs on the caller's task; call it once.
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await client.runConnections()
+        } onGracefulShutdown: {
+            self.beginGracefulShutdown()
+        }
+    }
+
+    /// Stops the cast streams once their queued casts are written, and the connections once
+    /// the calls in flight are answered. Any thread; returns at once.
+    public func beginGracefulShutdown() {
+        let streams = castStreams.withLock { streams in
+            defer { streams.removeAll() }
+            return Array(streams.values)
+        }
+        streams.forEach { $0.finish() }
+        Task { [client] in
+            for stream in streams { await stream.drained() }
+            client.beginGracefulShutdown()
+        }
+    }
+
+    /// Casts that were queued but may not have reached the host (their stream broke).
+    public var lostCasts: Int { lost.load(ordering: .relaxed) }
+
+    // MARK: _RemoteTransport
+
+    public func _call<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) async throws -> Result {
+        // A call after casts sees their effect, as locally: wait until the host has handed
+        // them to the service (free when none was sent since the last call).
+        if let casts = castStreams.withLock({ $0[request.service] }) { await casts.barrier() }
+        let answer = try await call(envelope: try Self.envelope(request), service: request.service, timeout: request.timeout)
+        return try RemotePayload.decode(Result.self, from: answer)
+    }
+
+    /// Sends one envelope as a `Call` and returns the encoded answer, or throws the error the
+    /// handle's caller sees. Runs on the caller's task.
+    func call(envelope bytes: [UInt8], service: String, timeout: Duration?) async throws -> [UInt8] {
+        var metadata = Metadata()
+        var options = CallOptions.defaults
+        if let timeout {
+            options.timeout = timeout
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            metadata.addString(String(nanoseconds), forKey: HostMethods.timeoutKey)
+        }
+        do {
+            return try await client.unary(
+                request: ClientRequest(message: bytes, metadata: metadata),
+                descriptor: HostMethods.call,
+                serializer: RawBytesSerializer(),
+                deserializer: RawBytesDeserializer(),
+                options: options
+            ) { try $0.message }
+        } catch let error as RPCError {
+            throw RemoteErrorMapping.clientError(for: error, service: service)
+        } catch let error as RuntimeError {
+            throw ServiceError(.network, service: service, message: "the remote client is not running: \(error)")
+        }
+    }
+
+    public func _callBlocking<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) throws -> Result {
+        let outcome = BlockingOutcome<Result>()
+        Task { await outcome.fulfil { try await self._call(request, returning: Result.self) } }
+        return try outcome.wait()
+    }
+
+    public func _cast(_ request: NanoServices._RemoteRequest) {
+        let bytes: [UInt8]
+        do { bytes = try Self.envelope(request) } catch {
+            logger.error("a remote cast could not be encoded and was dropped", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            lost.add(1, ordering: .relaxed)
+            return
+        }
+        let stream = castStreams.withLock { streams in
+            if let stream = streams[request.service] { return stream }
+            let stream = CastStream(client: client, service: request.service, logger: logger, lost: { [weak self] count in
+                self?.lost.add(count, ordering: .relaxed)
+            })
+            streams[request.service] = stream
+            return stream
+        }
+        stream.send(bytes)
+    }
+
+    private static func envelope(_ request: NanoServices._RemoteRequest) throws -> [UInt8] {
+        RemoteEnvelope(
+            service: request.service, method: request.method, signature: request.signature,
+            payload: try RemotePayload.encode(arguments: request.arguments)
+        ).serialized()
+    }
+}
+
+/// The answer of a blocking remote call, handed from the task that made the call to the
+/// thread that waits for it.
+private final class BlockingOutcome<Value: Sendable>: Sendable {
+    private let value = Mutex<Result<Value, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Runs `body` and stores its outcome. Runs on the calling task.
+    func fulfil(_ body: () async throws -> Value) async {
+        let result: Result<Value, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        value.withLock { $0 = result }
+        done.signal()
+    }
+
+    /// Blocks the calling thread until ``fulfil(_:)`` has run.
+    func wait() throws -> Value {
+        done.wait()
+        return try value.withLock { $0! }.get()
+    }
+}

@@ -1,0 +1,66 @@
+import NanoServices
+@testable import NanoServicesRemote
+import Testing
+
+/// Bad input gives the client a clear `RemoteError` and the host a log line; the host keeps
+/// serving and never runs a message it could not decode.
+@Suite(.timeLimit(.minutes(15)))
+struct RemoteBadInputTests {
+    @Test func anUnknownServiceIsRejected() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let error = await #expect(throws: RemoteError.self) {
+                try await harness.client.handle(to: Ledger.self, named: "nope").balance()
+            }
+            #expect(error?.code == .unknownService)
+            #expect(harness.hostLogs.entries.contains { "\($0.metadata["error"] ?? "")".contains("nope") })
+            #expect(try await harness.client.handle(to: Ledger.self, named: "ledger").balance() == 0)
+        }
+    }
+
+    @Test func aChangedSignatureAndAnUnknownMethodAreRejected() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let newer = harness.client.handle(to: LedgerV2.self, named: "ledger")
+            let mismatch = await #expect(throws: RemoteError.self) { try await newer.entriesSoFar() }
+            #expect(mismatch?.code == .signatureMismatch)
+            let unknown = await #expect(throws: RemoteError.self) { try await newer.audit() }
+            #expect(unknown?.code == .unknownMethod)
+            #expect(harness.hostLogs.entries.filter { $0.level == .warning }.count == 2)
+        }
+    }
+
+    @Test func argumentsThatDoNotDecodeAreNeverRun() async throws {
+        let ledger = try Ledger.Service()
+        ledger.record(100)
+        let withdraw = try #require(Ledger._remoteMethods.first { $0.name == "withdraw(_:note:)" })
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            for arguments: [any Encodable & Sendable] in [["fifty", "note"], [50], [50, "note", 1]] {
+                let request = NanoServices._RemoteRequest(
+                    service: "ledger", method: withdraw.name, signature: withdraw.signature, arguments: arguments, timeout: nil)
+                let error = await #expect(throws: RemoteError.self) {
+                    try await harness.client._call(request, returning: Int.self)
+                }
+                #expect(error?.code == .malformedMessage)
+            }
+            #expect(try await ledger.entriesSoFar() == [100])
+        }
+    }
+
+    @Test(arguments: [[], [7], [1, 0, 0, 9, 9], Array(repeating: UInt8(1), count: 40)])
+    func aMalformedEnvelopeIsRejected(bytes: [UInt8]) async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let error = await #expect(throws: RemoteError.self) {
+                try await harness.client.call(envelope: bytes, service: "ledger", timeout: nil)
+            }
+            #expect(error?.code == .malformedMessage)
+            #expect(try await harness.client.handle(to: Ledger.self, named: "ledger").balance() == 0)
+        }
+    }
+
+    @Test func anEnvelopeSurvivesTheRoundTrip() throws {
+        let envelope = RemoteEnvelope(service: "ledger", method: "record(_:)", signature: 0xfeed_beef_0123_4567, payload: [1, 2, 3])
+        #expect(try RemoteEnvelope(parsing: envelope.serialized()) == envelope)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import NanoServices
+import GRPCNIOTransportHTTP2
+import NanoServicesRemote
+import Testing
+
+/// Errors across the wire: the host's `ServiceError` keeps its code, a user error arrives as a
+/// `RemoteError` with its type name and description, time limits become deadlines.
+@Suite(.timeLimit(.minutes(15)))
+struct RemoteErrorTests {
+    @Test func aUserErrorArrivesWithItsTypeNameAndDescription() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            let error = await #expect(throws: RemoteError.self) { try await remote.withdraw(10) }
+            #expect(error?.code == .userError)
+            #expect(error?.typeName?.hasSuffix("Overdrawn") == true)
+            #expect(error?.message == "overdrawn by 10")
+        }
+    }
+
+    @Test func aServiceErrorOnTheHostKeepsItsCode() async throws {
+        let ledger = try Ledger.Service()
+        try await ledger.control.stop()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
+            #expect(error?.code == .stopped)
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func aTimeLimitPerHandleOrPerCallSiteFailsTheCallWithTimeout(perHandle: Bool) async throws {
+        let ledger = try Ledger.Service()
+        let gate = "timeout-\(perHandle)"
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = perHandle
+                ? harness.client.handle(to: Ledger.self, named: "ledger", timeout: .milliseconds(200))
+                : harness.client.handle(to: Ledger.self, named: "ledger").timingOut(after: .milliseconds(200))
+            // The host holds the call until the gate opens, which happens only after the error.
+            let error = await #expect(throws: ServiceError.self) { try await remote.hold(gate) }
+            #expect(error?.code == .timeout)
+            Gates.open(gate)
+        }
+    }
+
+    @Test func aClosedPortFailsACallWithTheNetworkCodeAtOnce() async throws {
+        try await RemoteNetworkHarness.withClientToClosedPort { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
+            let remote = client.handle(to: Ledger.self, named: "ledger", timeout: .seconds(600))
+            let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
+            #expect(error?.code == .network)
+        }
+    }
+}

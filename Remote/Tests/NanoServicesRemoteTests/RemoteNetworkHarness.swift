@@ -1,0 +1,47 @@
+import Glibc
+import GRPCNIOTransportHTTP2
+import NanoServicesRemote
+
+/// A client on the HTTP/2 transport, for network failures on loopback.
+enum RemoteNetworkHarness {
+    /// Runs `body` with a running client whose host port on 127.0.0.1 has nothing listening.
+    static func withClientToClosedPort(_ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
+        try await withClient(port: try closedPort(), body)
+    }
+
+    /// Runs `body` with a running client to 127.0.0.1:`port`.
+    static func withClient(port: Int, _ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
+        let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+        let client = RemoteClient(transport: transport)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            defer { client.beginGracefulShutdown() }
+            try await body(client)
+            client.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    /// A loopback port that was free a moment ago: bound, read, closed.
+    static func closedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct POSIXError: Error {
+    let code: Int32
+    init(_ code: Int32) { self.code = code }
+}

@@ -92,9 +92,17 @@ extension Mailbox {
             }
             if spinning {
                 lock.unlock()
-                // Spin on the hint alone; take the lock again only when work may be there.
-                while spinning && nano_atomic_load_acquire(workHint) == 0 {
+                if !takeMessages && !drained {
+                    // The hint is set by messages this look may not take (an `async` method
+                    // holds the service, or it awaits a restart): it says nothing new. Look
+                    // again after a pause, within the budget, then park. (Looping on the hint
+                    // alone here spun a core until the job arrived, however long that took.)
                     spinning = spinner.spin()
+                } else {
+                    // Spin on the hint alone; take the lock again only when work may be there.
+                    while spinning && nano_atomic_load_acquire(workHint) == 0 {
+                        spinning = spinner.spin()
+                    }
                 }
                 continue
             }

@@ -33,7 +33,9 @@ enum ThreadInfo {
     /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
     /// For facts the kernel publishes asynchronously (a thread's exit), not for our own code.
     /// Suspends between polls, so it never holds a cooperative thread.
-    static func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    /// The default limit is generous: under the Thread Sanitizer on 2 busy cores a state that
+    /// takes microseconds normally took more than 10 s (InlineCallTests in CI).
+    static func eventually(within timeout: Duration = .seconds(300), _ condition: () -> Bool) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {

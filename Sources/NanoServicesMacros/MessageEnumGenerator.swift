@@ -99,7 +99,9 @@ struct MessageEnumGenerator {
                 asyncArguments.append(parameter.callLabel.map { "\($0): \(passed)" } ?? passed)
             }
             let invocation = "await _$instance.\(method.name)(\(asyncArguments.joined(separator: ", ")))"
-            body.block("context._startAsync(reentrant: \(method.isReentrant)) {") {
+            // A call's reply goes along, so a restart can answer it with `restarted` at once.
+            let reply = method.kind == .call ? ", reply: \(replyName)" : ""
+            body.block("context._startAsync(reentrant: \(method.isReentrant)\(reply)) {") {
                 writeCaseBody(of: method, invocation: invocation, replyName: replyName, into: &$0)
             }
         }

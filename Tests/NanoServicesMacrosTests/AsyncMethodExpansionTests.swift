@@ -40,7 +40,7 @@ struct AsyncMethodExpansionTests {
                         case .fetch(let id, let reply):
                             let _$instance = Self._$moved(instance)
                             let _$argument_id = id
-                            context._startAsync(reentrant: false) {
+                            context._startAsync(reentrant: false, reply: reply) {
                                 do {
                                     reply._succeed(try await _$instance.fetch(_$argument_id))
                                 } catch {
@@ -49,7 +49,7 @@ struct AsyncMethodExpansionTests {
                             }
                         case .refresh(let reply):
                             let _$instance = Self._$moved(instance)
-                            context._startAsync(reentrant: false) {
+                            context._startAsync(reentrant: false, reply: reply) {
                                 await _$instance.refresh()
                                 reply._succeed(())
                             }
@@ -61,7 +61,7 @@ struct AsyncMethodExpansionTests {
                         case .peek(let rows, let reply):
                             let _$instance = Self._$moved(instance)
                             let _$argument_rows = Self._$moved(consume rows)
-                            context._startAsync(reentrant: true) {
+                            context._startAsync(reentrant: true, reply: reply) {
                                 reply._succeed(await _$instance.peek(Self._$moved(_$argument_rows)))
                             }
                         case ._$timerTick(let tick):

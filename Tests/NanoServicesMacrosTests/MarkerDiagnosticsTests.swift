@@ -181,7 +181,7 @@ struct MarkerDiagnosticsTests {
                         switch consume self {
                         case .sync(let reply):
                             let _$instance = Self._$moved(instance)
-                            context._startAsync(reentrant: false) {
+                            context._startAsync(reentrant: false, reply: reply) {
                                 await _$instance.sync()
                                 reply._succeed(())
                             }

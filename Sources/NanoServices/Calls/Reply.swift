@@ -37,6 +37,9 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @usableFromInline let state = Atomic<UInt32>(0)
     @usableFromInline var result: Result<Value, any Error>?
     @usableFromInline var waiter: Waiter = .none
+    /// The runtime answered for the method (a restart dropped its instance while the `async`
+    /// method was suspended); the method's own late answer is dropped. Service thread only.
+    @usableFromInline var answeredByRuntime = false
 
     /// A fresh slot. Generated code creates one per call and passes it with the message.
     @inlinable
@@ -58,6 +61,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
 
     @inlinable
     func complete(_ outcome: consuming sending Result<Value, any Error>) {
+        if answeredByRuntime { return } // the caller already has `restarted`
         // `consume`: no reference may stay on this thread once the caller can see the value,
         // or the caller's first mutation of a moved buffer would copy it.
         result = consume outcome
@@ -205,5 +209,20 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @usableFromInline
     struct TimedOut: Error {
         @usableFromInline init() {}
+    }
+}
+
+/// A reply the runtime may answer in place of the method. Service thread only.
+public protocol _RuntimeAnswerable: AnyObject {
+    /// Fails the call with `error` now, and drops the method's own answer when it comes.
+    func answerForRestart(_ error: ServiceError)
+}
+
+extension _Reply: _RuntimeAnswerable {
+    public func answerForRestart(_ error: ServiceError) {
+        // Only this thread completes a reply, so `ready` here means the method already answered.
+        guard !answeredByRuntime, state.load(ordering: .relaxed) != Self.ready else { return }
+        complete(.failure(error))
+        answeredByRuntime = true
     }
 }

@@ -26,6 +26,22 @@ extension _ServiceContext {
     ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
     ///   - body: runs the method and answers its caller.
     public final func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
+        startAsync(reentrant: reentrant, reply: nil, body)
+    }
+
+    /// Starts an `async` method that answers `reply` (a call). Generated code; service thread
+    /// only. If the instance is dropped by a restart while the method is suspended, the
+    /// runtime answers the caller with `restarted` at once and the method's own late answer
+    /// is dropped.
+    public final func _startAsync<Value>(
+        reentrant: Bool, reply: _Reply<Value>, _ body: sending @escaping () async -> Void
+    ) {
+        startAsync(reentrant: reentrant, reply: reply, body)
+    }
+
+    private final func startAsync(
+        reentrant: Bool, reply: (any _RuntimeAnswerable)?, _ body: sending @escaping () async -> Void
+    ) {
         assert(isCurrentThread, "NanoServices: _startAsync must run on the service's thread")
         let executor = self.executor
         let identifier = nextAsyncTaskID
@@ -49,7 +65,7 @@ extension _ServiceContext {
             _ = executor // keep the executor alive as long as the task
         }
         if isStoppingImmediately { task.cancel() }
-        asyncTasks[identifier] = task
+        asyncTasks[identifier] = (task, reply)
     }
 
     /// Bookkeeping when a method's task ends. Service thread.
@@ -65,7 +81,22 @@ extension _ServiceContext {
     /// Immediate stop: every method still suspended sees cancellation. Service thread.
     @usableFromInline
     final func cancelAsyncMethods() {
-        for task in asyncTasks.values { task.cancel() }
+        for (task, _) in asyncTasks.values { task.cancel() }
+    }
+
+    /// A restart dropped the instance: every call still in the hands of one of its `async`
+    /// methods fails at once with `restarted` (the method, cancelled next, may answer later;
+    /// that answer is dropped). Service thread.
+    final func failAsyncCallsForRestart() {
+        var error: ServiceError?
+        for (_, reply) in asyncTasks.values {
+            guard let reply else { continue }
+            let failure = error ?? ServiceError(
+                .restarted, service: self,
+                message: "the service failed and was restarted while this call's async method was suspended")
+            error = failure
+            reply.answerForRestart(failure)
+        }
     }
 
     /// Whether this service, or a service it is blocked on (along the wait-for graph), runs an

@@ -61,7 +61,9 @@ public class _ServiceContext: @unchecked Sendable {
     /// Read before every message: exempt from the runtime's exclusivity check (service thread
     /// only, never accessed while borrowed).
     @exclusivity(unchecked) @usableFromInline var isHeldByAsyncMethod = false
-    @usableFromInline var asyncTasks: [Int: Task<Void, Never>] = [:]
+    /// The tasks of `async` methods in flight, with the reply of each call method (a restart
+    /// answers those at once, see `failAsyncCallsForRestart`).
+    @usableFromInline var asyncTasks: [Int: (task: Task<Void, Never>, reply: (any _RuntimeAnswerable)?)] = [:]
     /// The supervisor's side of a supervised service (Supervision/), or `nil`. Written once,
     /// before the service's thread starts (or its first pool slice is scheduled), then only read.
     @usableFromInline var supervision: SupervisionLink?

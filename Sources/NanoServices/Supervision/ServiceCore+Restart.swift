@@ -35,11 +35,12 @@ extension ServiceCore {
     }
 
     /// Releases the instance (here, on the service thread) and waits for a rebuild: `async`
-    /// methods of the old instance are cancelled, its timers end, and queued messages are kept
+    /// methods of the old instance are cancelled (their callers get `restarted` at once), its timers end, and queued messages are kept
     /// (or, with ``Supervisor/QueuedMessages/drop``, failed with `restarted`).
     func dropInstance(_ loop: inout Loop, _ supervision: SupervisionLink) {
         loop.instance = nil
         loop.awaitingRestart = true
+        failAsyncCallsForRestart()  // their callers get `restarted` now, not the cancelled method's answer
         cancelAsyncMethods()
         cancelAllTimers()  // queued ticks of the old instance are skipped
         if supervision.dropsQueuedMessages {

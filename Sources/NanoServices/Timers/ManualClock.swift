@@ -44,6 +44,10 @@ public final class ManualClock: Clock, Sendable {
         var now: Instant
         var sleepers: [UInt64: Sleeper] = [:]
         var nextSleeperID: UInt64 = 0
+        /// Sleeps begun and not yet reported by `nextSleep()`: how long each asked for.
+        var unreportedSleeps: [Duration] = []
+        /// Tasks waiting in `nextSleep()`, in arrival order.
+        var sleepWatchers: [UInt64: CheckedContinuation<Duration, any Error>] = [:]
     }
 
     private let state: Locked<State>
@@ -71,17 +75,58 @@ public final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow: Result<Void, any Error>? = state.withLock { state in
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if deadline <= state.now { return .success(()) }
+                typealias Watcher = CheckedContinuation<Duration, any Error>
+                let (resumeNow, report): (Result<Void, any Error>?, (Watcher, Duration)?) = state.withLock { state in
+                    if Task.isCancelled { return (.failure(CancellationError()), nil) }
+                    if deadline <= state.now { return (.success(()), nil) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return nil
+                    let asked = state.now.duration(to: deadline)
+                    guard let first = state.sleepWatchers.keys.min() else {
+                        state.unreportedSleeps.append(asked)
+                        return (nil, nil)
+                    }
+                    return (nil, (state.sleepWatchers.removeValue(forKey: first)!, asked))
                 }
                 if let resumeNow { continuation.resume(with: resumeNow) }
+                if let (watcher, asked) = report { watcher.resume(returning: asked) }
             }
         } onCancel: {
             let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
             sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Waits until a task sleeps on this clock (``sleep(until:tolerance:)`` with a deadline not
+    /// yet reached) and returns how long it asked to sleep, from the clock's time then. Each
+    /// sleep is reported once, in the order they began; a sleep that began before this call and
+    /// was not yet reported returns at once. For tests that check a backoff exactly, without
+    /// depending on speed:
+    ///
+    /// ```swift
+    /// #expect(try await clock.nextSleep() == .milliseconds(100))  // the first backoff
+    /// clock.advance(by: .milliseconds(100))
+    /// ```
+    ///
+    /// Timers of services do not sleep (the clock fires them on ``advance(by:)``), so they are
+    /// not reported. Throws `CancellationError` if the calling task is cancelled first. Any task.
+    public func nextSleep() async throws -> Duration {
+        let id = state.withLock { state in
+            state.nextSleeperID += 1
+            return state.nextSleeperID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (watcher: CheckedContinuation<Duration, any Error>) in
+                let ready: Result<Duration, any Error>? = state.withLock { state in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if !state.unreportedSleeps.isEmpty { return .success(state.unreportedSleeps.removeFirst()) }
+                    state.sleepWatchers[id] = watcher
+                    return nil
+                }
+                if let ready { watcher.resume(with: ready) }
+            }
+        } onCancel: {
+            let watcher = state.withLock { $0.sleepWatchers.removeValue(forKey: id) }
+            watcher?.resume(throwing: CancellationError())
         }
     }
 

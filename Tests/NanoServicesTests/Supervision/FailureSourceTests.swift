@@ -64,7 +64,7 @@ struct FailureSourceTests {
     @Test("a failing initializer is restarted with exponential backoff on the supervisor's clock; messages wait")
     func initializerFailureWithBackoff() async throws {
         let journal = RestartJournal()
-        let clock = TestClock()
+        let clock = ManualClock()
         let attempts = Protected(0)
         let supervisor = Supervisor(
             name: "database", intensity: .init(maxRestarts: 5, within: .seconds(60)),
@@ -75,11 +75,11 @@ struct FailureSourceTests {
             return Worker("db", journal: journal)
         }
         database.append(42)  // queued until an instance exists
-        #expect(await clock.nextSleep() == .milliseconds(100))
+        #expect(try await clock.nextSleep() == .milliseconds(100))
         clock.advance(by: .milliseconds(100))
-        #expect(await clock.nextSleep() == .milliseconds(200))
+        #expect(try await clock.nextSleep() == .milliseconds(200))
         clock.advance(by: .milliseconds(200))
-        #expect(await clock.nextSleep() == .milliseconds(400))
+        #expect(try await clock.nextSleep() == .milliseconds(400))
         clock.advance(by: .milliseconds(400))
         #expect(try await database.contents() == [42])
         #expect(attempts.withLock { $0 } == 4)

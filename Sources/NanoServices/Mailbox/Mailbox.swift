@@ -223,3 +223,13 @@ final class Mailbox<Message>: @unchecked Sendable {
         lock.withLock { state.pointee.pending.count + state.pointee.inBatch }
     }
 }
+
+extension Mailbox {
+    /// Executor jobs queued and not yet taken by the consumer. Any thread; takes the lock.
+    /// For tests that must know a job has arrived before they let the service go on.
+    var queuedJobCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return state.pointee.jobs.count
+    }
+}

@@ -56,7 +56,7 @@ extension ServiceCore {
             if loop.knownClose == .immediate { cancelAsyncMethods() }
             if loop.awaitingRestart { abandonRestart(&loop) }
         }
-        if let supervision { applyRestartCommand(&loop, supervision) }
+        if let supervision { applyRestartCommands(&loop, supervision) }
         if loop.knownClose == .immediate || (loop.instance == nil && !loop.awaitingRestart) {
             reject(&loop.held)
             reject(&loop.batch)

@@ -58,12 +58,17 @@ extension ServiceCore {
         loop.awaitingRestart = false
     }
 
-    /// Applies the supervisor's pending command, if any. Runs after the step's jobs, one of
-    /// which delivered it.
+    /// Applies the supervisors' pending commands, in the order they arrived. Runs after the
+    /// step's jobs, which delivered them.
     @usableFromInline
-    func applyRestartCommand(_ loop: inout Loop, _ supervision: SupervisionLink) {
-        guard let command = supervision.command else { return }
-        supervision.command = nil
+    func applyRestartCommands(_ loop: inout Loop, _ supervision: SupervisionLink) {
+        guard !supervision.commands.isEmpty else { return }
+        let commands = supervision.commands
+        supervision.commands.removeAll()
+        for command in commands { apply(command, &loop, supervision) }
+    }
+
+    private func apply(_ command: SupervisionLink.Command, _ loop: inout Loop, _ supervision: SupervisionLink) {
         switch command {
         case .takeDown(let reason, let done):
             if loop.instance != nil && loop.knownClose == nil {

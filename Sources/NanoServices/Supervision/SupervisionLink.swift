@@ -3,10 +3,11 @@ import Logging
 import Synchronization
 
 /// What a supervised service and its ``Supervisor`` share: the child's factory, where to report
-/// failures, the restart counter, and the one restart command the supervisor has sent and the
-/// service thread has not applied yet.
+/// failures, the restart counter, and the restart commands sent and not yet applied by the
+/// service thread (in the order sent: a parent's take-down may arrive beside the child
+/// supervisor's own rebuild).
 ///
-/// Thread safety: `let`s and atomics from any thread; `failureReason` and `command` only on the
+/// Thread safety: `let`s and atomics from any thread; `failureReason` and `commands` only on the
 /// service's thread (the command is written by a job that runs there, see ``send(_:)``).
 /// `@unchecked Sendable` is sound for that reason; `service` is weak (atomic loads).
 @usableFromInline
@@ -42,7 +43,8 @@ final class SupervisionLink: @unchecked Sendable {
 
     // Service thread only.
     var failureReason: String?
-    var command: Command?
+    /// Commands delivered and not yet applied, oldest first.
+    var commands: [Command] = []
 
     init(childID: Int, factory: any Sendable, dropsQueuedMessages: Bool,
          report: @escaping @Sendable (SupervisionLink, SupervisorEvent) -> Void) {
@@ -92,8 +94,8 @@ final class SupervisionLink: @unchecked Sendable {
     func send(_ command: Command) {
         guard let executor else { return Self.answerEnded(command) }
         Task(executorPreference: executor) { [weak service = self.service] in
-            if let service, service.isCurrentThread, service.supervision === self, self.command == nil {
-                self.command = command
+            if let service, service.isCurrentThread, service.supervision === self {
+                self.commands.append(command)
             } else {
                 Self.answerEnded(command)
             }

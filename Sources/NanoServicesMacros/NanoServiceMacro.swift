@@ -33,12 +33,7 @@ public enum NanoServiceMacro: MemberMacro, ExtensionMacro {
         conformingTo protocols: [TypeSyntax],
         in context: some MacroExpansionContext
     ) throws -> [ExtensionDeclSyntax] {
-        // The compiler lists `NanoService` only when the type does not conform yet.
-        // Nothing is generated for a type isolated to a global actor (diagnosed by the member role).
-        guard !protocols.isEmpty,
-            declaration.is(ClassDeclSyntax.self) || declaration.is(StructDeclSyntax.self),
-            declaration.attributes.globalActorAttribute == nil
-        else { return [] }
+        guard declaration.takesGeneratedConformance(protocols) else { return [] }
         return [ServiceCodeGenerator.conformance(of: type)]
     }
 }

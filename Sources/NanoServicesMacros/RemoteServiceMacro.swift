@@ -56,10 +56,8 @@ public enum RemoteServiceMacro: MemberMacro, ExtensionMacro {
         conformingTo protocols: [TypeSyntax],
         in context: some MacroExpansionContext
     ) throws -> [ExtensionDeclSyntax] {
-        guard !protocols.isEmpty,
-            declaration.is(ClassDeclSyntax.self) || declaration.is(StructDeclSyntax.self),
-            !declaration.attributes.attributes(named: "NanoService").isEmpty,
-            declaration.attributes.globalActorAttribute == nil
+        guard declaration.takesGeneratedConformance(protocols),
+            !declaration.attributes.attributes(named: "NanoService").isEmpty
         else { return [] }
         let extensionDeclaration: DeclSyntax = "extension \(type.trimmed): NanoServices.RemoteService {}"
         return [extensionDeclaration.cast(ExtensionDeclSyntax.self)]

@@ -191,3 +191,13 @@ extension Availability {
         self.init(attributes: copied, isUnavailable: isUnavailable, isDeprecated: isDeprecated)
     }
 }
+
+extension DeclGroupSyntax {
+    /// Whether an extension role should add its conformance: the compiler still asks for it
+    /// (`protocols` lists only what the type does not conform to yet), the type is a class or
+    /// a struct, and it is not isolated to a global actor (the member role diagnoses those).
+    func takesGeneratedConformance(_ protocols: [TypeSyntax]) -> Bool {
+        !protocols.isEmpty && (self.is(ClassDeclSyntax.self) || self.is(StructDeclSyntax.self))
+            && attributes.globalActorAttribute == nil
+    }
+}

@@ -1,5 +1,6 @@
 import Dispatch
 import GRPCCore
+import Instrumentation
 import Logging
 import NanoServices
 import ServiceLifecycle
@@ -19,7 +20,8 @@ import Synchronization
 /// A swift-service-lifecycle `Service`: ``run()`` keeps the connections (the transport
 /// reconnects by itself when the host comes back) until a graceful shutdown, then returns once
 /// calls in flight have finished. Calls are one gRPC unary call each, with the handle's
-/// time limit as the deadline. Casts to one service name go in order on one stream per
+/// time limit as the deadline. The sender's trace context (`ServiceContext.current`) goes
+/// along with every call and cast (see `TraceContextPropagation`). Casts to one service name go in order on one stream per
 /// service (opened on the first cast, reopened after a broken connection: casts that were
 /// written to a broken stream are lost and counted in ``lostCasts``; at most once). A call
 /// made after casts to the same service sees their effect, as locally: it first waits one
@@ -75,7 +77,7 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
         // A call after casts sees their effect, as locally: wait until the host has handed
         // them to the service (free when none was sent since the last call).
         if let casts = castStreams.withLock({ $0[request.service] }) { await casts.barrier() }
-        let answer = try await call(envelope: try Self.envelope(request), service: request.service, timeout: request.timeout)
+        let answer = try await call(envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: request.timeout)
         return try RemotePayload.decode(Result.self, from: answer)
     }
 
@@ -83,6 +85,7 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     /// handle's caller sees. Runs on the caller's task.
     func call(envelope bytes: [UInt8], service: String, timeout: Duration?) async throws -> [UInt8] {
         var metadata = Metadata()
+        TraceContextPropagation.inject(into: &metadata)
         var options = CallOptions.defaults
         if let timeout {
             options.timeout = timeout
@@ -106,13 +109,18 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
 
     public func _callBlocking<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) throws -> Result {
         let outcome = BlockingOutcome<Result>()
-        Task { await outcome.fulfil { try await self._call(request, returning: Result.self) } }
+        let context = ServiceContext.current  // a plain thread's context does not reach the task by itself
+        Task {
+            await outcome.fulfil {
+                try await TraceContextPropagation.withContext(context) { try await self._call(request, returning: Result.self) }
+            }
+        }
         return try outcome.wait()
     }
 
     public func _cast(_ request: NanoServices._RemoteRequest) {
         let bytes: [UInt8]
-        do { bytes = try Self.envelope(request) } catch {
+        do { bytes = try Self.envelope(request, traceContext: TraceContextPropagation.fields()) } catch {
             logger.error("a remote cast could not be encoded and was dropped", metadata: ["method": "\(request.method)", "error": "\(error)"])
             lost.add(1, ordering: .relaxed)
             return
@@ -128,10 +136,12 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
         stream.send(bytes)
     }
 
-    private static func envelope(_ request: NanoServices._RemoteRequest) throws -> [UInt8] {
+    /// A request's wire form. A call's trace context travels in its metadata instead, so
+    /// `traceContext` is empty for calls.
+    private static func envelope(_ request: NanoServices._RemoteRequest, traceContext: [TraceField]) throws -> [UInt8] {
         RemoteEnvelope(
             service: request.service, method: request.method, signature: request.signature,
-            payload: try RemotePayload.encode(arguments: request.arguments)
+            traceContext: traceContext, payload: try RemotePayload.encode(arguments: request.arguments)
         ).serialized()
     }
 }

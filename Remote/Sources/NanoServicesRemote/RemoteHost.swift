@@ -18,6 +18,8 @@ import Synchronization
 /// A swift-service-lifecycle `Service`: ``run()`` serves until the group shuts down gracefully
 /// (stop accepting, finish the calls in flight, return) or its task is cancelled. Requests run
 /// on gRPC's tasks; each call awaits the local handle's `async` overload, blocking no thread.
+/// The caller's trace context is current while a request is handed to its service, so the
+/// method's spans join the caller's trace.
 /// Bad input (malformed message, unknown service or method, changed signature) is answered with
 /// a ``RemoteError`` and logged at `warning`; nothing is run that could not be decoded.
 public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
@@ -114,7 +116,10 @@ private struct HostRPCService<Transport: ServerTransport>: RegistrableRPCService
         ) { request, _ in
             let single = try await ServerRequest(stream: request)
             let timeout = single.metadata.first(HostMethods.timeoutKey).flatMap(Int64.init).map { Duration.nanoseconds($0) }
-            let answer = try await host.handle(try host.parse(single.message), timeout: timeout, castsOnly: false)
+            let envelope = try host.parse(single.message)
+            let answer = try await TraceContextPropagation.withContext(TraceContextPropagation.context(from: single.metadata)) {
+                try await host.handle(envelope, timeout: timeout, castsOnly: false)
+            }
             return StreamingServerResponse(single: ServerResponse(message: answer))
         }
         router.registerHandler(
@@ -135,7 +140,9 @@ private struct HostRPCService<Transport: ServerTransport>: RegistrableRPCService
                         continue
                     }
                     do {
-                        _ = try await host.handle(envelope, timeout: nil, castsOnly: true)
+                        _ = try await TraceContextPropagation.withContext(TraceContextPropagation.context(from: envelope.traceContext)) {
+                            try await host.handle(envelope, timeout: nil, castsOnly: true)
+                        }
                     } catch {
                         rejected += 1
                     }

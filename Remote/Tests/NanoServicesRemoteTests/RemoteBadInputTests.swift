@@ -61,6 +61,26 @@ struct RemoteBadInputTests {
 
     @Test func anEnvelopeSurvivesTheRoundTrip() throws {
         let envelope = RemoteEnvelope(service: "ledger", method: "record(_:)", signature: 0xfeed_beef_0123_4567, payload: [1, 2, 3])
+        #expect(envelope.serialized().first == RemoteEnvelope.version)  // no trace context: version 1
         #expect(try RemoteEnvelope(parsing: envelope.serialized()) == envelope)
+        let traced = RemoteEnvelope(
+            service: "ledger", method: "record(_:)", signature: 7,
+            traceContext: [TraceField(key: "traceparent", value: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")],
+            payload: [4, 5])
+        #expect(traced.serialized().first == RemoteEnvelope.versionWithTraceContext)
+        #expect(try RemoteEnvelope(parsing: traced.serialized()) == traced)
+    }
+
+    @Test func aTruncatedTraceContextIsMalformed() throws {
+        let traced = RemoteEnvelope(
+            service: "s", method: "m()", signature: 1, traceContext: [TraceField(key: "k", value: "v")], payload: [])
+        let bytes = traced.serialized()
+        for length in 14..<bytes.count {  // past the signature, into the trace context
+            #expect(throws: RemoteError.self) { try RemoteEnvelope(parsing: Array(bytes.prefix(length))) }
+        }
+        var unknownVersion = bytes
+        unknownVersion[0] = 3
+        let error = #expect(throws: RemoteError.self) { try RemoteEnvelope(parsing: unknownVersion) }
+        #expect(error?.code == .malformedMessage)
     }
 }

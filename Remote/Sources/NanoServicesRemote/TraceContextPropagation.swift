@@ -4,8 +4,8 @@ import Instrumentation
 /// Carries the sender's trace context (swift-distributed-tracing's `ServiceContext`) across
 /// the wire, with whatever instrument the process bootstrapped (`InstrumentationSystem`):
 ///
-/// * a call's context goes in the gRPC request's metadata, where any gRPC-aware proxy or
-///   tracing interceptor sees it too (W3C `traceparent` with an OpenTelemetry instrument);
+/// * a call's context goes in the gRPC request's metadata, under the keys the instrument
+///   writes, where a gRPC-aware proxy or tracing interceptor sees it too;
 /// * a cast's context goes in its envelope: the casts of one handle share one stream, so each
 ///   carries its own.
 ///

@@ -32,9 +32,17 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     private let logger: Logger
     private let castStreams = Mutex<[String: CastStream]>([:])
     private let lost = Atomic<Int>(0)
+    private let errorTypes: RemoteErrorTypes
 
-    public init(transport: Transport, logger: Logger = Logger(label: "NanoServicesRemote.RemoteClient")) {
+    /// A client on `transport`. A remote method's error whose type is in `errorTypes` (and
+    /// `Encodable` on the host) is thrown as itself; any other arrives as a ``RemoteError``
+    /// with code ``RemoteError/Code/userError`` (see ``RemoteErrorTypes``).
+    public init(
+        transport: Transport, errorTypes: [any (Error & Decodable).Type] = [],
+        logger: Logger = Logger(label: "NanoServicesRemote.RemoteClient")
+    ) {
         self.client = GRPCClient(transport: transport)
+        self.errorTypes = RemoteErrorTypes(errorTypes)
         self.logger = logger
     }
 
@@ -74,18 +82,28 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     // MARK: _RemoteTransport
 
     public func _call<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) async throws -> Result {
+        try await call(request, returning: Result.self, chain: _RemoteCallChain.outgoing)
+    }
+
+    /// A call whose caller waits behind `chain` (computed where the caller runs: see
+    /// `_RemoteCallChain.outgoing`).
+    private func call<Result: Decodable & Sendable>(
+        _ request: NanoServices._RemoteRequest, returning: Result.Type, chain: _RemoteCallChain
+    ) async throws -> Result {
         // A call after casts sees their effect, as locally: wait until the host has handed
         // them to the service (free when none was sent since the last call).
         if let casts = castStreams.withLock({ $0[request.service] }) { await casts.barrier() }
-        let answer = try await call(envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: request.timeout)
+        let answer = try await call(
+            envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: request.timeout, chain: chain)
         return try RemotePayload.decode(Result.self, from: answer)
     }
 
     /// Sends one envelope as a `Call` and returns the encoded answer, or throws the error the
     /// handle's caller sees. Runs on the caller's task.
-    func call(envelope bytes: [UInt8], service: String, timeout: Duration?) async throws -> [UInt8] {
+    func call(envelope bytes: [UInt8], service: String, timeout: Duration?, chain: _RemoteCallChain = _RemoteCallChain()) async throws -> [UInt8] {
         var metadata = Metadata()
         TraceContextPropagation.inject(into: &metadata)
+        RemoteCallChainMetadata.add(chain, to: &metadata)
         var options = CallOptions.defaults
         if let timeout {
             options.timeout = timeout
@@ -101,7 +119,7 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
                 options: options
             ) { try $0.message }
         } catch let error as RPCError {
-            throw RemoteErrorMapping.clientError(for: error, service: service)
+            throw RemoteErrorMapping.clientError(for: error, service: service, errorTypes: errorTypes)
         } catch let error as RuntimeError {
             throw ServiceError(.network, service: service, message: "the remote client is not running: \(error)")
         }
@@ -109,10 +127,12 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
 
     public func _callBlocking<Result: Decodable & Sendable>(_ request: NanoServices._RemoteRequest, returning: Result.Type) throws -> Result {
         let outcome = BlockingOutcome<Result>()
-        let context = ServiceContext.current  // a plain thread's context does not reach the task by itself
+        // Read on the calling thread: its context and its service do not reach the task by themselves.
+        let context = ServiceContext.current
+        let chain = _RemoteCallChain.outgoing
         Task {
             await outcome.fulfil {
-                try await TraceContextPropagation.withContext(context) { try await self._call(request, returning: Result.self) }
+                try await TraceContextPropagation.withContext(context) { try await self.call(request, returning: Result.self, chain: chain) }
             }
         }
         return try outcome.wait()

@@ -1,10 +1,13 @@
+import Foundation
 import GRPCCore
 import NanoServices
 
 /// How errors cross the wire: as a gRPC status whose metadata says what the error was, so that
 /// the client can rebuild it. Keys: `nano-error-kind` (`service`, `user` or `rejected`), then
 /// `nano-code` (a ``ServiceError/Code`` or ``RemoteError/Code`` name), `nano-service`,
-/// `nano-cycle` (a deadlock's cycle, comma-separated) and `nano-type` (a user error's type).
+/// `nano-cycle` (a deadlock's cycle, comma-separated), `nano-type` (a user error's type) and
+/// `nano-error-bin` (a user error that is `Encodable`, as JSON, so that a client that knows
+/// the type can throw it as itself).
 enum RemoteErrorMapping {
     /// The status the host sends for `error`, thrown while handling a request.
     static func status(for error: any Error) -> RPCError {
@@ -26,6 +29,9 @@ enum RemoteErrorMapping {
             metadata.addString(RemoteError.Code.userError.description, forKey: "nano-code")
             let typeName = (error as? RemoteError)?.typeName ?? String(reflecting: type(of: error))
             metadata.addString(typeName, forKey: "nano-type")
+            if let encodable = error as? any Encodable, let json = try? JSONEncoder().encode(encodable) {
+                metadata.addBinary(Array(json), forKey: "nano-error-bin")
+            }
             return RPCError(code: .unknown, message: String(describing: error), metadata: metadata)
         }
     }
@@ -43,8 +49,9 @@ enum RemoteErrorMapping {
     /// The error a client throws for a failed RPC to `service`: the host's ``ServiceError`` or
     /// ``RemoteError`` rebuilt from the metadata; ``ServiceError/Code/timeout`` for an expired
     /// deadline; ``ServiceError/Code/network`` when the host could not be reached or the
-    /// connection broke.
-    static func clientError(for error: RPCError, service: String) -> any Error {
+    /// connection broke. A user error whose type is in `errorTypes` (keyed by
+    /// `String(reflecting:)`) and arrived encoded is thrown as that type.
+    static func clientError(for error: RPCError, service: String, errorTypes: RemoteErrorTypes = RemoteErrorTypes()) -> any Error {
         let kind = error.metadata.first("nano-error-kind")
         let code = error.metadata.first("nano-code") ?? ""
         switch kind {
@@ -57,6 +64,10 @@ enum RemoteErrorMapping {
             return ServiceError(serviceCode, service: host, message: error.message, cycle: cycle)
         case "user":
             let typeName = error.metadata.first("nano-type")
+            if let typeName, let decode = errorTypes.decoder(named: typeName) {
+                var encoded = error.metadata[binaryValues: "nano-error-bin"].makeIterator()
+                if let json = encoded.next(), let original = try? decode(Data(json)) { return original }
+            }
             return RemoteError(.userError, error.message, typeName: typeName)
         case "rejected":
             return RemoteError(RemoteError.Code(wireName: code) ?? .unexpectedStatus, error.message)

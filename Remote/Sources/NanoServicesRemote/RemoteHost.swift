@@ -1,4 +1,5 @@
 import GRPCCore
+import Instrumentation
 import Logging
 import NanoServices
 import ServiceLifecycle
@@ -40,6 +41,9 @@ public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
     public func serve<Handle: ServiceHandle>(_ handle: Handle, as name: String)
     where Handle._Message.Instance: RemoteService, Handle._Message.Instance.Service == Handle {
         let served = ServedService(name: name, handle: handle, table: Handle._Message.Instance._remoteMethods)
+        // Its messages carry the request's context, so its own remote calls extend the chain
+        // of waiting services (see `_RemoteCallChain`).
+        handle._carryCallerContext()
         services.withLock { $0[name] = served }
     }
 
@@ -82,10 +86,18 @@ public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
 
     /// Runs one request: finds the method, decodes every argument, invokes. Throws the status
     /// to answer with; a rejected request is logged at `warning`.
-    func handle(_ envelope: RemoteEnvelope, timeout: Duration?, castsOnly: Bool) async throws -> [UInt8] {
+    func handle(
+        _ envelope: RemoteEnvelope, timeout: Duration?, castsOnly: Bool, chain: _RemoteCallChain? = nil
+    ) async throws -> [UInt8] {
         do {
             guard let service = services.withLock({ $0[envelope.service] }) else {
                 throw RemoteError(.unknownService, "the host serves no service named '\(envelope.service)'")
+            }
+            if let cycle = chain?.cycle(closedBy: service.control) {
+                logger.warning("refused a remote call that closes a cycle of blocking calls", metadata: [
+                    "service": "\(envelope.service)", "method": "\(envelope.method)", "cycle": "\(cycle.joined(separator: " → "))"])
+                throw ServiceError(.deadlock, service: service.control.name, message:
+                    "'\(envelope.method)' would wait forever: every service on the cycle is blocked in a call to the next", cycle: cycle)
             }
             let method = try service.method(for: envelope)
             guard method.isCast == castsOnly else {
@@ -117,8 +129,14 @@ private struct HostRPCService<Transport: ServerTransport>: RegistrableRPCService
             let single = try await ServerRequest(stream: request)
             let timeout = single.metadata.first(HostMethods.timeoutKey).flatMap(Int64.init).map { Duration.nanoseconds($0) }
             let envelope = try host.parse(single.message)
-            let answer = try await TraceContextPropagation.withContext(TraceContextPropagation.context(from: single.metadata)) {
-                try await host.handle(envelope, timeout: timeout, castsOnly: false)
+            let chain = RemoteCallChainMetadata.chain(from: single.metadata)
+            var context = TraceContextPropagation.context(from: single.metadata)
+            if let chain {
+                context = context ?? .topLevel
+                context?._remoteCallChain = chain  // the service's own remote calls extend it
+            }
+            let answer = try await TraceContextPropagation.withContext(context) {
+                try await host.handle(envelope, timeout: timeout, castsOnly: false, chain: chain)
             }
             return StreamingServerResponse(single: ServerResponse(message: answer))
         }

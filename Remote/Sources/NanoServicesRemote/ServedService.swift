@@ -13,9 +13,12 @@ struct ServedService: Sendable {
 
     let name: String
     let methods: [String: [Method]]
+    /// The served service, to see whether a request would close a cycle of blocking calls.
+    let control: ServiceControl
 
     init<Handle: ServiceHandle>(name: String, handle: Handle, table: [_RemoteMethod<Handle>]) {
         self.name = name
+        self.control = handle.control
         var methods: [String: [Method]] = [:]
         for entry in table {
             let invoke = entry.invoke

@@ -1,3 +1,4 @@
+import Foundation
 import GRPCCore
 import GRPCInProcessTransport
 import NanoServices
@@ -46,5 +47,26 @@ struct RemoteErrorMappingTests {
         }
         #expect(error?.metadata.first("nano-code") == "timeout")
         Gates.open("host-timeout")
+    }
+
+    @Test func aUserErrorIsRebuiltOnlyWhenListedEncodedAndDecodable() throws {
+        struct Refused: Error, Codable, Equatable { let why: String }
+        struct NotEncodable: Error, Decodable { let why: String }
+        let listed = RemoteErrorTypes([Refused.self, NotEncodable.self])
+        // Listed and encoded: the original value.
+        let status = RemoteErrorMapping.status(for: Refused(why: "closed"))
+        #expect(RemoteErrorMapping.clientError(for: status, service: "s", errorTypes: listed) as? Refused == Refused(why: "closed"))
+        // Not listed: a RemoteError with the type's name, as before.
+        let unlisted = RemoteErrorMapping.clientError(for: status, service: "s") as? RemoteError
+        #expect(unlisted?.code == .userError)
+        #expect(unlisted?.typeName == String(reflecting: Refused.self))
+        // Not Encodable on the host: nothing to decode.
+        let plain = RemoteErrorMapping.status(for: NotEncodable(why: "x"))
+        #expect((RemoteErrorMapping.clientError(for: plain, service: "s", errorTypes: listed) as? RemoteError)?.code == .userError)
+        // Listed, but what arrived does not decode (the declaration changed): a RemoteError.
+        var changed = status
+        changed.metadata.removeAllValues(forKey: "nano-error-bin")
+        changed.metadata.addBinary(Array(#"{"reason":1}"#.utf8), forKey: "nano-error-bin")
+        #expect((RemoteErrorMapping.clientError(for: changed, service: "s", errorTypes: listed) as? RemoteError)?.code == .userError)
     }
 }

@@ -19,6 +19,20 @@ struct RemoteErrorTests {
         }
     }
 
+    @Test func aListedCodableErrorArrivesAsItself() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(errorTypes: [Overdrawn.self], serving: { $0.serve(ledger, as: "ledger") }) {
+            (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            await #expect(throws: Overdrawn(missing: 10)) { try await remote.withdraw(10) }
+            // The blocking overload too.
+            let blocking = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: Result { try remote.withdraw(4) }) }
+            }
+            #expect(throws: Overdrawn(missing: 4)) { try blocking.get() }
+        }
+    }
+
     @Test func aServiceErrorOnTheHostKeepsItsCode() async throws {
         let ledger = try Ledger.Service()
         try await ledger.control.stop()

@@ -3,8 +3,9 @@ import Foundation
 import NanoServices
 import Synchronization
 
-/// The error `Ledger.withdraw` throws: crosses as a user error with its type name.
-struct Overdrawn: Error, CustomStringConvertible {
+/// The error `Ledger.withdraw` throws: crosses as a user error with its type name, or as
+/// itself to a client that lists it in `errorTypes` (it is `Codable`).
+struct Overdrawn: Error, Codable, Equatable, CustomStringConvertible {
     let missing: Int
     var description: String { "overdrawn by \(missing)" }
 }

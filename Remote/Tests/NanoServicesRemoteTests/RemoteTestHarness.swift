@@ -13,6 +13,7 @@ struct RemoteTestHarness {
     let hostLogs: InMemoryLogHandler
 
     static func run(
+        errorTypes: [any (Error & Decodable).Type] = [],
         serving setUp: (RemoteHost<InProcessTransport.Server>) throws -> Void,
         _ body: (RemoteTestHarness) async throws -> Void
     ) async throws {
@@ -20,7 +21,7 @@ struct RemoteTestHarness {
         let logs = InMemoryLogHandler()
         let host = RemoteHost(transport: transport.server, logger: Logger(label: "host") { _ in logs })
         try setUp(host)
-        let client = RemoteClient(transport: transport.client)
+        let client = RemoteClient(transport: transport.client, errorTypes: errorTypes)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await host.run() }
             group.addTask { try await client.run() }

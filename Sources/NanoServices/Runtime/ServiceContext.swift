@@ -30,8 +30,10 @@ public class _ServiceContext: @unchecked Sendable {
     /// Whether messages carry the sender's `ServiceContext`: only when an instrument (a tracer)
     /// was bootstrapped before the service started. Reading the task-local context costs about
     /// 10 ns per send, a third of a cast, so a process that traces nothing does not pay it.
-    /// Read by senders; kept here, away from the counters the service thread writes.
-    @usableFromInline let carriesContext: Bool
+    /// Read by senders; kept here, away from the counters the service thread writes. A remote
+    /// host turns it on for the services it serves (`_carryCallerContext()`), hence an atomic.
+    @usableFromInline let carriesContextFlag: Atomic<Bool>
+    @inlinable final var carriesContext: Bool { carriesContextFlag.load(ordering: .relaxed) }
     /// Whether senders stamp messages with the time (queue-wait and call-latency metrics):
     /// only when a metrics backend was bootstrapped before the service started.
     @usableFromInline let recordsTimings: Bool
@@ -101,7 +103,7 @@ public class _ServiceContext: @unchecked Sendable {
         self.pool = options.placement.pool
         self.threadName = pool?.name ?? String(name.utf8.prefix(15)) ?? "nano-service"
         self.statistics = ServiceStatistics(serviceName: name)
-        self.carriesContext = !(InstrumentationSystem.instrument is NoOpInstrument)
+        self.carriesContextFlag = Atomic(!(InstrumentationSystem.instrument is NoOpInstrument))
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics
         self.observesMessages = countsMessages || recordsTimings

@@ -1,0 +1,79 @@
+import GRPCNIOTransportHTTP2
+import NanoServices
+import NanoServicesRemote
+import Testing
+
+/// The served counter of the soak: casts add, calls echo and read the total.
+@NanoService
+@RemoteService
+final class SoakCounter {
+    private var total = 0
+
+    init() {}
+
+    public func add(_ amount: Int) { total += amount }
+    public func echo(_ value: Int) -> Int { value }
+    public func current() -> Int { total }
+}
+
+/// Issue 14's soak: 4 clients, each with its own HTTP/2 connection on loopback, make 10,000
+/// calls and send 100,000 casts at once to one host. Every call answers its own value, no cast
+/// is lost or counted twice, no client loses a cast.
+@Suite(.timeLimit(.minutes(15)))
+struct RemoteSoakTests {
+    static let clients = 4
+    static let callsPerClient = 10_000
+    static let castsPerClient = 100_000
+
+    @Test func fourClientsTenThousandCallsAndAHundredThousandCastsEach() async throws {
+        let counter = try SoakCounter.Service(options: .named("soak"))
+        let port = try RemoteNetworkHarness.closedPort()
+        let host = RemoteHost(transport: HTTP2ServerTransport.Posix(
+            address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext))
+        host.serve(counter, as: "soak")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            defer { host.beginGracefulShutdown() }
+            try await withThrowingTaskGroup(of: Int.self) { clients in
+                for client in 0..<Self.clients {
+                    clients.addTask {
+                        var lost = 0
+                        try await RemoteNetworkHarness.withClient(port: port) { connection in
+                            let remote = connection.handle(to: SoakCounter.self, named: "soak", timeout: .seconds(120))
+                            try await Self.waitUntilServing(remote)
+                            for call in 0..<Self.callsPerClient {
+                                let value = client * 1_000_000 + call
+                                #expect(try await remote.echo(value) == value)
+                                // The casts go out between the calls, 10 per call.
+                                for _ in 0..<(Self.castsPerClient / Self.callsPerClient) { remote.add(1) }
+                            }
+                            _ = try await remote.current()  // after every cast of this client
+                            lost = connection.lostCasts
+                        }
+                        return lost
+                    }
+                }
+                let lostCasts = try await clients.reduce(0, +)
+                #expect(lostCasts == 0)
+            }
+            #expect(try await counter.current() == Self.clients * Self.castsPerClient)
+            host.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+        try await counter.control.stop()
+    }
+
+    /// The host starts listening in its own task: retry until it answers (a refused
+    /// connection fails at once with `network`).
+    private static func waitUntilServing(_ remote: SoakCounter.Remote) async throws {
+        for _ in 0..<600 {
+            do {
+                _ = try await remote.current()
+                return
+            } catch let error as ServiceError where error.code == .network {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        _ = try await remote.current()
+    }
+}

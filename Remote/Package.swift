@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "NanoServicesRemote", targets: ["NanoServicesRemote"]),
         .executable(name: "nano-remote-example", targets: ["NanoRemoteExample"]),
+        .executable(name: "nano-remote-bench", targets: ["NanoRemoteBench"]),
     ],
     dependencies: [
         .package(name: "NanoServices", path: ".."),
@@ -44,6 +45,16 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "NanoRemoteBench",
+            dependencies: [
+                "NanoServicesRemote",
+                .product(name: "NanoServices", package: "NanoServices"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,177 @@
+import Foundation
+import GRPCCore
+import GRPCInProcessTransport
+import GRPCNIOTransportHTTP2
+import NanoServices
+import NanoServicesRemote
+
+// Remote calls and casts beside a local handle and a plain gRPC unary call on the same
+// transport (the floor: what gRPC itself costs). Run in release:
+//
+//     cd Remote && swift run -c release nano-remote-bench [--quick]
+//
+// Every row is the best of 3 runs; ratios are against the local handle and the gRPC floor.
+
+/// The served service: an echo call and a counting cast.
+@NanoService
+@RemoteService
+final class BenchEcho {
+    private var count = 0
+
+    init() {}
+
+    public func echo(_ value: Int) -> Int { value }
+    public func add(_ amount: Int) { count += amount }
+    public func total() -> Int { count }
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let calls = quick ? 200 : 20_000
+let casts = quick ? 2_000 : 200_000
+
+/// Best of 3: nanoseconds per operation of `body`, which runs `operations` operations.
+func measure(_ operations: Int, _ body: () async throws -> Void) async throws -> Double {
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        best = min(best, nanoseconds / Double(operations))
+    }
+    return best
+}
+
+func format(_ nanoseconds: Double) -> String {
+    nanoseconds >= 1_000 ? String(format: "%.2f µs", nanoseconds / 1_000) : String(format: "%.0f ns", nanoseconds)
+}
+
+func row(_ name: String, _ nanoseconds: Double, against reference: (String, Double)? = nil) {
+    let ratio = reference.map { String(format: "  %.1f× the time of %@", nanoseconds / $0.1, $0.0) } ?? ""
+    print(name.padding(toLength: 46, withPad: " ", startingAt: 0) + format(nanoseconds).padding(toLength: 11, withPad: " ", startingAt: 0) + ratio)
+}
+
+/// A gRPC echo of raw bytes: the floor under a remote call on the same transport.
+struct FloorService: RegistrableRPCService {
+    static let method = MethodDescriptor(fullyQualifiedService: "bench.Floor", method: "Echo")
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        router.registerHandler(forMethod: Self.method, deserializer: Bytes(), serializer: Bytes()) { request, _ in
+            let single = try await ServerRequest(stream: request)
+            return StreamingServerResponse(single: ServerResponse(message: single.message))
+        }
+    }
+}
+
+struct Bytes: MessageSerializer, MessageDeserializer {
+    func serialize<Output: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Output { Output(message) }
+    func deserialize<Input: GRPCContiguousBytes>(_ serializedMessageBytes: Input) throws -> [UInt8] {
+        serializedMessageBytes.withUnsafeBytes { Array($0) }
+    }
+}
+
+/// Measures the rows of one transport: a floor gRPC client, a remote handle.
+func measureTransport<Client: ClientTransport>(
+    _ label: String, floor: GRPCClient<Client>, remote: BenchEcho.Remote, local: Double
+) async throws {
+    let floorCall = try await measure(calls) {
+        for value in 0..<calls {
+            _ = try await floor.unary(
+                request: ClientRequest(message: littleEndian(value)), descriptor: FloorService.method,
+                serializer: Bytes(), deserializer: Bytes(), options: .defaults) { try $0.message }
+        }
+    }
+    let remoteCall = try await measure(calls) {
+        for value in 0..<calls {
+            let answer = try await remote.echo(value)
+            precondition(answer == value)
+        }
+    }
+    let remoteCast = try await measure(casts) {
+        for _ in 0..<casts { remote.add(1) }
+        _ = try await remote.total()  // waits until the host has handed them all over
+    }
+    row("gRPC unary echo, \(label) (floor)", floorCall)
+    row("remote call, \(label)", remoteCall, against: ("the gRPC floor", floorCall))
+    row("remote call, \(label)", remoteCall, against: ("a local call", local))
+    row("remote cast, \(label) (then one call)", remoteCast, against: ("a local call", local))
+}
+
+func littleEndian(_ value: Int) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+
+/// Everything, in a function: top-level code would pick the blocking overloads.
+func run() async throws {
+    let echo = try BenchEcho.Service(options: .named("bench-echo"))
+    print("nano-remote-bench: \(quick ? "quick (numbers mean little)" : "full run"), best of 3; \(calls) calls, \(casts) casts per run")
+    let localCall = try await measure(calls) {
+        for value in 0..<calls {
+            let answer = try await echo.echo(value)
+            precondition(answer == value)
+        }
+    }
+    row("local call (async, from a task)", localCall)
+
+    // In-process transport: gRPC without a socket.
+    do {
+        let transport = InProcessTransport()
+        let host = RemoteHost(transport: transport.server)
+        host.serve(echo, as: "echo")
+        let client = RemoteClient(transport: transport.client)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            group.addTask { try await client.run() }
+            let floorTransport = InProcessTransport()
+            let floorServer = GRPCServer(transport: floorTransport.server, services: [FloorService()])
+            let floorClient = GRPCClient(transport: floorTransport.client)
+            group.addTask { try await floorServer.serve() }
+            group.addTask { try await floorClient.runConnections() }
+            try await measureTransport("in-process", floor: floorClient, remote: client.handle(to: BenchEcho.self, named: "echo"), local: localCall)
+            floorClient.beginGracefulShutdown()
+            floorServer.beginGracefulShutdown()
+            client.beginGracefulShutdown()
+            host.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    // HTTP/2 on loopback: a real connection.
+    do {
+        let port = 7_400 + Int.random(in: 0..<500)
+        let host = RemoteHost(transport: HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext))
+        host.serve(echo, as: "echo")
+        let client = RemoteClient(transport: try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+        let floorServer = GRPCServer(
+            transport: HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: port + 1), transportSecurity: .plaintext),
+            services: [FloorService()])
+        let floorClient = GRPCClient(transport: try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: "127.0.0.1", port: port + 1), transportSecurity: .plaintext))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            group.addTask { try await client.run() }
+            group.addTask { try await floorServer.serve() }
+            group.addTask { try await floorClient.runConnections() }
+            let remote = client.handle(to: BenchEcho.self, named: "echo")
+            // The servers start listening in their tasks: wait until both answer.
+            for attempt in 0..<100 {
+                do {
+                    _ = try await remote.total()
+                    _ = try await floorClient.unary(
+                        request: ClientRequest(message: [1]), descriptor: FloorService.method,
+                        serializer: Bytes(), deserializer: Bytes(), options: .defaults) { try $0.message }
+                    break
+                } catch where attempt < 99 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            try await measureTransport("HTTP/2 loopback", floor: floorClient, remote: remote, local: localCall)
+            floorClient.beginGracefulShutdown()
+            floorServer.beginGracefulShutdown()
+            client.beginGracefulShutdown()
+            host.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+    try await echo.control.stop()
+}
+
+try await run()

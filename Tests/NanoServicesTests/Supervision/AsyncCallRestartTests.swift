@@ -75,12 +75,21 @@ struct AsyncCallRestartTests {
         await supervisor.stop()
     }
 
-    @Test("one-for-all takes down a sibling whose non-reentrant call is suspended: that call fails with `restarted`")
-    func takenDownSiblingCallFails() async throws {
-        let supervisor = Supervisor(name: "async-all", strategy: .oneForAll, backoff: .none)
+    @Test("one-for-all or rest-for-one takes down a sibling whose non-reentrant call is suspended: that call fails with `restarted`",
+          arguments: [Supervisor.Strategy.oneForAll, .restForOne])
+    func takenDownSiblingCallFails(strategy: Supervisor.Strategy) async throws {
+        let supervisor = Supervisor(name: "async-\(strategy)", strategy: strategy, backoff: .none)
         let entered = Protected(0)
-        let holder = try Self.start(supervisor, entered: entered)
-        let failer = try Self.start(supervisor, entered: Protected(0))
+        let holder: Napper.Service
+        let failer: Napper.Service
+        if strategy == .restForOne {
+            // Rest-for-one takes down the children started after the failed one.
+            failer = try Self.start(supervisor, entered: Protected(0))
+            holder = try Self.start(supervisor, entered: entered)
+        } else {
+            holder = try Self.start(supervisor, entered: entered)
+            failer = try Self.start(supervisor, entered: Protected(0))
+        }
         let gate = AsyncGate()
         // A time limit, so that without the runtime's answer this test fails instead of waiting
         // for the gate forever; with it, the answer comes at the take-down.

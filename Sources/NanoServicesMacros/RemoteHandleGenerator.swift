@@ -42,7 +42,9 @@ struct RemoteHandleGenerator {
     private func writeMethod(_ method: ServiceMethod, into writer: inout SourceWriter) {
         let parameters = method.parameters.map { $0.declaration(movesSentValue: false) }.joined(separator: ", ")
         let signature = "\(method.accessLevel.sourcePrefix)func \(method.name)(\(parameters))"
-        let arguments = "[\(method.parameters.map(\.name).joined(separator: ", "))]"
+        // A `sending` argument may be of a type that is not `Sendable`: wrapped, it is
+        // encoded once, by the transport, and never shared.
+        let arguments = "[\(method.parameters.map { $0.isSending ? "NanoServices._RemoteSentArgument(\($0.name))" : $0.name }.joined(separator: ", "))]"
         let key = "\"\(method.displayName)\", signature: \(RemoteSignature.literal(of: method)), \(arguments)"
         let userDocumentation = method.documentation.isEmpty ? [] : method.documentation + [""]
         switch method.kind {

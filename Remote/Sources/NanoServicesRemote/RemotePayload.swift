@@ -54,16 +54,18 @@ enum RemotePayload {
 final class PayloadArgumentReader: NanoServices._RemoteArgumentReader {
     private var reader: ByteReader
     private var index = 0
-    private let decoder = JSONDecoder()
 
     init(_ payload: [UInt8]) { reader = ByteReader(payload) }
 
-    func read<Value: Decodable>(_ type: Value.Type) throws -> Value {
+    func read<Value: Decodable>(_ type: Value.Type) throws -> sending Value {
         index += 1
         guard !reader.isAtEnd else { throw RemoteError(.malformedMessage, "argument #\(index) is missing") }
         let length = try reader.uint32()
         let json = try reader.take(Int(length))
-        return try RemotePayload.decodeOne(Value.self, from: json, with: decoder, what: "argument #\(index)")
+        // Sound: decoded from bytes by a decoder of its own, the value shares no state with
+        // this reader or anything else, so it may be sent on to a `sending` parameter.
+        nonisolated(unsafe) let value = try RemotePayload.decodeOne(Value.self, from: json, with: JSONDecoder(), what: "argument #\(index)")
+        return value
     }
 
     func finish() throws {

@@ -40,8 +40,9 @@ public struct _RemoteMethod<Handle: ServiceHandle>: Sendable {
 ///
 /// Implementation detail of `@RemoteService`, implemented by the transport. Used on one task.
 public protocol _RemoteArgumentReader {
-    /// Decodes the next argument. Throws when it is missing or is not a `Value`.
-    func read<Value: Decodable>(_ type: Value.Type) throws -> Value
+    /// Decodes the next argument, a fresh value (`sending`: it may be passed on to a `sending`
+    /// parameter). Throws when it is missing or is not a `Value`.
+    func read<Value: Decodable>(_ type: Value.Type) throws -> sending Value
     /// Throws when arguments are left over: the request was made for another declaration.
     func finish() throws
 }

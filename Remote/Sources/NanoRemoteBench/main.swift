@@ -95,6 +95,17 @@ func measureTransport<Client: ClientTransport>(
     row("remote call, \(label)", remoteCall, against: ("the gRPC floor", floorCall))
     row("remote call, \(label)", remoteCall, against: ("a local call", local))
     row("remote cast, \(label) (then one call)", remoteCast, against: ("a local call", local))
+    // Issue 14's targets.
+    let callOverhead = remoteCall / floorCall - 1
+    target("remote call within 15% of a hand-written gRPC unary call (\(label))",
+           met: callOverhead <= 0.15, measured: String(format: "%+.0f%%", callOverhead * 100))
+    let castSpeedup = floorCall / remoteCast
+    target("remote casts ≥ 10× faster than one unary call per message (\(label))",
+           met: castSpeedup >= 10, measured: String(format: "%.1f×", castSpeedup))
+}
+
+func target(_ what: String, met: Bool, measured: String) {
+    print("  target \(met ? "MET   " : "MISSED") \(what): measured \(measured)")
 }
 
 func littleEndian(_ value: Int) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }

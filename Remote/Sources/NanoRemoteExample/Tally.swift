@@ -14,6 +14,14 @@ final class Tally {
     /// A call: the total so far.
     public func current() -> Int { total }
 
+    /// A call that prints `recorded ID` as it runs: the two-process test counts the lines to
+    /// check that no call that returned was lost or run twice.
+    public func record(_ id: Int) -> Int {
+        say("recorded \(id)")
+        total += 1
+        return id
+    }
+
     /// A call that does not answer for an hour: the two-process test kills the host while a
     /// call is in flight. Prints `stalling` first, so that the test knows the call arrived.
     public func stall() async -> Int {

@@ -11,6 +11,8 @@ import Synchronization
 final class ChildHost: @unchecked Sendable {
     private let process: Process
     private let output = Mutex<(text: String, waiters: [(String, CheckedContinuation<Void, Never>)])>(("", []))
+    /// Set once the child's output has ended (it exited), with those waiting for it.
+    private let ended = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Starts the host on `port`; it is ready once ``waitFor(_:)`` saw `serving`.
     init(port: Int) throws {
@@ -24,7 +26,15 @@ final class ChildHost: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let data = reader.availableData
-                if data.isEmpty { break }
+                if data.isEmpty {
+                    let waiters = ended.withLock { state in
+                        state.done = true
+                        defer { state.waiters = [] }
+                        return state.waiters
+                    }
+                    waiters.forEach { $0.resume() }
+                    break
+                }
                 let ready = output.withLock { state in
                     state.text += String(decoding: data, as: UTF8.self)
                     let text = state.text
@@ -46,6 +56,21 @@ final class ChildHost: @unchecked Sendable {
                 return false
             }
             if seen { continuation.resume() }
+        }
+    }
+
+    /// Everything the child has printed so far.
+    var text: String { output.withLock { $0.text } }
+
+    /// Suspends until the child's output has ended (after it exited): ``text`` is then whole.
+    func waitForEndOfOutput() async {
+        await withCheckedContinuation { continuation in
+            let done = ended.withLock { state in
+                if state.done { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
         }
     }
 

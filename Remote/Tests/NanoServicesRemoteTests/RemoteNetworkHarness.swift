@@ -1,5 +1,6 @@
 import Glibc
 import GRPCNIOTransportHTTP2
+import NanoServices
 import NanoServicesRemote
 
 /// A client on the HTTP/2 transport, for network failures on loopback.
@@ -20,6 +21,20 @@ enum RemoteNetworkHarness {
             client.beginGracefulShutdown()
             try await group.waitForAll()
         }
+    }
+
+    /// Until the client has connected (a host starts listening just after it says it serves),
+    /// calls fail at once with `.network`: retries `call` until it answers, for up to 30 s.
+    static func retryUntilConnected(_ call: () async throws -> Void) async throws {
+        for _ in 0..<600 {
+            do {
+                try await call()
+                return
+            } catch let error as ServiceError where error.code == .network {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try await call()
     }
 
     /// A loopback port that was free a moment ago: bound, read, closed.

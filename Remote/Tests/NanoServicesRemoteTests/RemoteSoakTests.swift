@@ -40,7 +40,7 @@ struct RemoteSoakTests {
                         var lost = 0
                         try await RemoteNetworkHarness.withClient(port: port) { connection in
                             let remote = connection.handle(to: SoakCounter.self, named: "soak", timeout: .seconds(120))
-                            try await Self.waitUntilServing(remote)
+                            try await RemoteNetworkHarness.retryUntilConnected { _ = try await remote.current() }
                             for call in 0..<Self.callsPerClient {
                                 let value = client * 1_000_000 + call
                                 #expect(try await remote.echo(value) == value)
@@ -61,19 +61,5 @@ struct RemoteSoakTests {
             try await group.waitForAll()
         }
         try await counter.control.stop()
-    }
-
-    /// The host starts listening in its own task: retry until it answers (a refused
-    /// connection fails at once with `network`).
-    private static func waitUntilServing(_ remote: SoakCounter.Remote) async throws {
-        for _ in 0..<600 {
-            do {
-                _ = try await remote.current()
-                return
-            } catch let error as ServiceError where error.code == .network {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        _ = try await remote.current()
     }
 }

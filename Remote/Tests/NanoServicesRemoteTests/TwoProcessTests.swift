@@ -15,7 +15,7 @@ struct TwoProcessTests {
         try await RemoteNetworkHarness.withClient(port: port) { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
             // A time limit far beyond the test's: a failure must come from the broken connection.
             let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(600))
-            try await Self.waitUntilConnected(tally)
+            try await RemoteNetworkHarness.retryUntilConnected { _ = try await tally.current() }
             for amount in 1...10 { tally.add(amount) }
             #expect(try await tally.current() == 55)
 
@@ -61,7 +61,7 @@ struct TwoProcessTests {
                 }
                 return returned
             }
-            try await Self.waitUntilConnected(tally)
+            try await RemoteNetworkHarness.retryUntilConnected { _ = try await tally.current() }
             let finished = FinishedCount()
             let callers = (0..<4).map { task in
                 Task {
@@ -93,19 +93,6 @@ struct TwoProcessTests {
             child.kill()
             await child.waitForEndOfOutput()
             Self.expectAtMostOnce(returned: afterRestart, output: child.text)
-        }
-    }
-
-    /// Until the client has connected (the host prints `serving` just before it listens), calls
-    /// fail at once with `.network`: retry one until it answers.
-    private static func waitUntilConnected(_ tally: Tally.Remote) async throws {
-        for _ in 0..<600 {
-            do {
-                _ = try await tally.current()
-                return
-            } catch let error as ServiceError where error.code == .network {
-                try await Task.sleep(for: .milliseconds(50))
-            }
         }
     }
 

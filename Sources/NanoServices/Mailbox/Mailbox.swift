@@ -183,9 +183,10 @@ final class Mailbox<Message>: @unchecked Sendable {
 
     /// Refuses further messages and wakes the consumer and every sender waiting for room.
     /// An immediate close upgrades an earlier graceful one. Never blocks on the consumer.
-    /// Returns `true` if this call changed the mode.
+    /// With `claim`, a pooled consumer that is parked with nothing queued is not scheduled:
+    /// the caller gets its run slot instead (``CloseOutcome/closedAndClaimed``).
     @usableFromInline @discardableResult
-    func close(_ mode: StopMode) -> Bool {
+    func close(_ mode: StopMode, claimingIfIdle claim: Bool = false) -> CloseOutcome {
         lock.lock()
         let changed: Bool
         switch (state.pointee.closed, mode) {
@@ -198,12 +199,26 @@ final class Mailbox<Message>: @unchecked Sendable {
         if changed, mode == .immediate { nano_atomic_store_release(immediateFlag, 1) }
         let wake = changed && state.pointee.consumerParked
         if wake { state.pointee.consumerParked = false }
+        // Nothing left to hand over: the caller may finish the service itself.
+        let claimed = wake && claim && state.pointee.pending.isEmpty && state.pointee.jobs.isEmpty
         let waiters = state.pointee.roomWaiters
         state.pointee.roomWaiters = []
         lock.unlock()
-        if wake { wakeConsumer() }
+        if wake && !claimed { wakeConsumer() }
         for waiter in waiters { waiter.wake() }
-        return changed
+        return changed ? (claimed ? .closedAndClaimed : .closed) : .unchanged
+    }
+
+    /// What ``close(_:claimingIfIdle:)`` did.
+    @usableFromInline
+    enum CloseOutcome {
+        /// The mailbox was already closed in that mode (or immediately).
+        case unchanged
+        /// Closed; the consumer was woken (or will see it between messages).
+        case closed
+        /// Closed, and the caller holds the run slot of a parked pooled consumer with nothing
+        /// queued: it must finish the service itself (nobody was woken).
+        case closedAndClaimed
     }
 
     /// Whether the consumer last waited on the caller's own CPU. Then spinning for its answer

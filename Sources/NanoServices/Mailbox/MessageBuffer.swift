@@ -17,19 +17,24 @@ struct MessageBuffer<Message>: ~Copyable {
     @usableFromInline var end: Int = 0
     @usableFromInline var capacity: Int
 
-    /// - Parameter capacity: slots allocated up front; the buffer doubles when full. Small
-    ///   by default: an idle service should cost little memory, and a busy one's buffers grow
-    ///   once to its working size.
+    /// - Parameter capacity: slots allocated up front; the buffer doubles when full (from
+    ///   ``firstCapacity`` when it starts empty). None by default: a service that was never
+    ///   sent a message (or only inline calls) allocates nothing, and a busy one's buffers
+    ///   grow once to its working size.
     @inlinable
-    init(capacity: Int = 4) {
-        self.capacity = max(capacity, 1)
-        base = .allocate(capacity: self.capacity)
+    init(capacity: Int = 0) {
+        self.capacity = max(capacity, 0)
+        // No allocation for no slots: a well-aligned dangling pointer that is never read.
+        base = capacity > 0 ? .allocate(capacity: capacity) : UnsafeMutablePointer(bitPattern: MemoryLayout<Message>.alignment)!
     }
+
+    /// Slots allocated by the first append to a buffer created empty.
+    @inlinable static var firstCapacity: Int { 4 }
 
     @inlinable
     deinit {
         (base + head).deinitialize(count: end - head)
-        base.deallocate()
+        if capacity > 0 { base.deallocate() }
     }
 
     @inlinable
@@ -52,10 +57,10 @@ struct MessageBuffer<Message>: ~Copyable {
         if head > 0 && live <= capacity / 2 {
             base.moveInitialize(from: base + head, count: live)
         } else {
-            let newCapacity = capacity * 2
+            let newCapacity = capacity > 0 ? capacity * 2 : Self.firstCapacity
             let newBase = UnsafeMutablePointer<Message>.allocate(capacity: newCapacity)
             newBase.moveInitialize(from: base + head, count: live)
-            base.deallocate()
+            if capacity > 0 { base.deallocate() }
             base = newBase
             capacity = newCapacity
         }

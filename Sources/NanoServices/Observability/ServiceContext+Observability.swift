@@ -39,7 +39,7 @@ extension _ServiceContext {
     @usableFromInline
     final func noteStopSeen(_ mode: StopMode?) {
         guard let mode else { return }
-        logger.debug("service stopping", metadata: ["mode": "\(mode == .immediate ? "immediate" : "graceful")"])
+        if logsAt(.debug) { logger.debug("service stopping", metadata: ["mode": "\(mode == .immediate ? "immediate" : "graceful")"]) }
     }
 
     /// Records the service thread's kernel id. Service thread, once.
@@ -64,7 +64,7 @@ extension _ServiceContext {
         if error.code == .deadlock || error.code == .timeout {
             if !error.cycle.isEmpty { metadata["cycle"] = "\(error.cycle.joined(separator: " → "))" }
             logger.warning("call failed: \(error.message)", metadata: metadata)
-        } else {
+        } else if logsAt(.debug) {
             logger.debug("call failed: \(error.message)", metadata: metadata)
         }
     }

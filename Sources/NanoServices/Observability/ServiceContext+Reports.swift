@@ -17,19 +17,17 @@ extension _ServiceContext {
     final func noteDroppedCast(_ method: StaticString, reason: DropReason = .stopped) {
         let previous = droppedCastCount.wrappingAdd(1, ordering: .relaxed).oldValue
         statistics.metrics?.castsDropped.increment()
-        let metadata: Logger.Metadata = ["method": "\(method)", "dropped": "\(previous + 1)"]
-        switch reason {
+        let (level, message): (Logger.Level, Logger.Message) = switch reason {
         case .stopped where previous == 0:
-            logger.warning("service is stopped: dropping cast (later drops are logged at debug level and counted in droppedCasts)", metadata: metadata)
-        case .stopped:
-            logger.debug("service is stopped: dropping cast", metadata: metadata)
-        case .mailboxFull where whenFull == .fail:
-            logger.warning("mailbox is full: dropping cast", metadata: metadata)
-        case .restarted:
-            logger.warning("service restarted: dropping queued cast", metadata: metadata)
-        case .mailboxFull, .evicted:
-            logger.debug("mailbox is full: dropping cast", metadata: metadata)
+            (.warning, "service is stopped: dropping cast (later drops are logged at debug level and counted in droppedCasts)")
+        case .stopped: (.debug, "service is stopped: dropping cast")
+        case .mailboxFull where whenFull == .fail: (.warning, "mailbox is full: dropping cast")
+        case .restarted: (.warning, "service restarted: dropping queued cast")
+        case .mailboxFull, .evicted: (.debug, "mailbox is full: dropping cast")
         }
+        // Shedding load drops casts by the thousand: do not build the logger for nothing.
+        guard logsAt(level) else { return }
+        logger.log(level: level, message, metadata: ["method": "\(method)", "dropped": "\(previous + 1)"])
     }
 
     /// Logs a cast accepted beyond a `.block` mailbox's capacity because waiting for room would

@@ -26,7 +26,8 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let pool: ServicePool?
     /// Counters for introspection and the metric objects (Observability/).
     @usableFromInline let statistics: ServiceStatistics
-    @usableFromInline let logger: Logger
+    /// The logger the options named, if any (see ``logger``).
+    let configuredLogger: Logger?
     /// Whether messages carry the sender's `ServiceContext`: only when an instrument (a tracer)
     /// was bootstrapped before the service started. Reading the task-local context costs about
     /// 10 ns per send, a third of a cast, so a process that traces nothing does not pay it.
@@ -107,9 +108,7 @@ public class _ServiceContext: @unchecked Sendable {
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics
         self.observesMessages = countsMessages || recordsTimings
-        var logger = options.logger ?? Logger(label: "NanoServices")
-        logger[metadataKey: "service"] = "\(name)"
-        self.logger = logger
+        self.configuredLogger = options.logger
         self.spinNanoseconds = options.spinBeforeParking.nanosecondsClamped
         self.onCastError = options.onCastError
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
@@ -121,6 +120,26 @@ public class _ServiceContext: @unchecked Sendable {
         waitTarget = .allocate(capacity: 1)
         waitTarget.initialize(to: nil)
     }
+
+    /// The service's logger: ``ServiceOptions/logger`` (or the process's "NanoServices" logger)
+    /// with the service's name as `service` metadata. Built on each use, not kept: a logger
+    /// with metadata costs about 0.6 KiB and a microsecond per service, and a service logs
+    /// rarely (failures; its start and stop at `debug`, see ``logsAt(_:)``). Any thread.
+    @usableFromInline final var logger: Logger {
+        var logger = configuredLogger ?? Self.defaultLogger
+        logger[metadataKey: "service"] = "\(name)"
+        return logger
+    }
+
+    /// Whether a line at `level` would be logged: lets the lifecycle's `debug` lines skip
+    /// building ``logger``. Any thread; no allocation.
+    final func logsAt(_ level: Logger.Level) -> Bool {
+        (configuredLogger ?? Self.defaultLogger).logLevel <= level
+    }
+
+    /// The logger of services whose options name none: created once, on first use, from the
+    /// `LoggingSystem` bootstrapped by then.
+    private static let defaultLogger = Logger(label: "NanoServices")
 
     deinit {
         waitTarget.deinitialize(count: 1)
@@ -153,7 +172,7 @@ public class _ServiceContext: @unchecked Sendable {
     final func markRunning() {
         _ = stateValue.compareExchange(
             expected: ServiceState.starting.rawValue, desired: ServiceState.running.rawValue, ordering: .acquiringAndReleasing)
-        logger.debug("service started", metadata: ["type": "\(typeName)", "thread": "\(statistics.threadID.load(ordering: .relaxed))"])
+        if logsAt(.debug) { logger.debug("service started", metadata: ["type": "\(typeName)", "thread": "\(statistics.threadID.load(ordering: .relaxed))"]) }
     }
 
     /// Moves to `stopping` unless already `stopped`.
@@ -173,7 +192,7 @@ public class _ServiceContext: @unchecked Sendable {
         cancelAllTimers()
         supervision?.serviceEnded()
         ServiceRegistry.unregister(self)
-        logger.debug("service stopped", metadata: ["handled": "\(statistics.handledByMethod.values.reduce(0, +))"])
+        if logsAt(.debug) { logger.debug("service stopped", metadata: ["handled": "\(statistics.handledByMethod.values.reduce(0, +))"]) }
         stateValue.store(ServiceState.stopped.rawValue, ordering: .releasing)
         termination.set()
     }

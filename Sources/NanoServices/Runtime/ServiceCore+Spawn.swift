@@ -28,7 +28,11 @@ extension ServiceCore {
                 throw error
             }
             core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core)
-            pool.schedule(core)
+            if supervision == nil && mayRunInline(waiting: waitForInitializer) {
+                core.startInline()
+            } else {
+                pool.schedule(core)
+            }
         } else {
             let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {
                 core.run(make: make, initialized: initialized)

@@ -37,7 +37,16 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
 
     @usableFromInline
     override func requestStop(_ mode: StopMode) {
-        if mailbox.close(mode) { markStopping() }
+        let inline = pooled != nil && Self.mayRunInline(waiting: false)
+        switch mailbox.close(mode, claimingIfIdle: inline) {
+        case .unchanged:
+            break
+        case .closed:
+            markStopping()
+        case .closedAndClaimed:
+            markStopping()
+            finishInline()
+        }
     }
 
     override func enqueueJob(_ job: UnownedJob) -> Bool {

@@ -19,7 +19,8 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     /// - Parameters:
     ///   - initializerThrows: the type's initializer can fail; the spawner then waits for it
     ///     and rethrows its error. A non-throwing initializer is not waited for: it runs on
-    ///     the new thread before any message.
+    ///     the new thread before any message (a pooled service's runs on the spawning thread
+    ///     when that may block: see `Pool/ServiceCore+InlineLifecycle.swift`).
     /// - Throws: the initializer's own error, or ``ServiceError/Code/spawnFailed``.
     @inlinable
     public init(

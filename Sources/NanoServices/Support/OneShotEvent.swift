@@ -6,7 +6,8 @@ import CNanoServicesShims
 /// Thread safety: all methods may be called from any thread. Continuations are resumed
 /// outside the lock.
 final class OneShotEvent: @unchecked Sendable {
-    private let words: UnsafeMutablePointer<UInt32> // [0] lock, [1] set flag (futex word)
+    /// [0] the lock; [1] the futex word: ``wordUnset``, ``wordSleepers`` or ``wordSet``.
+    private let words: UnsafeMutablePointer<UInt32>
     private let lock: FutexLock
     private var continuations: [UnsafeContinuation<Void, Never>] = [] // guarded by `lock`
 
@@ -20,24 +21,34 @@ final class OneShotEvent: @unchecked Sendable {
 
     private var flag: UnsafeMutablePointer<UInt32> { words + 1 }
 
-    var isSet: Bool { nano_atomic_load_acquire(flag) != 0 }
+    private static var wordUnset: UInt32 { 0 }
+    /// Not set, and a thread sleeps (or is about to) on the futex word: ``set()`` must wake it.
+    private static var wordSleepers: UInt32 { 1 }
+    private static var wordSet: UInt32 { 2 }
 
-    /// Sets the event and wakes every waiter. Only the first call has an effect.
+    var isSet: Bool { nano_atomic_load_acquire(flag) == Self.wordSet }
+
+    /// Sets the event and wakes every waiter. Only the first call has an effect. A system
+    /// call only if a thread sleeps in ``wait()``.
     func set() {
-        let waiting: [UnsafeContinuation<Void, Never>] = lock.withLock {
-            if nano_atomic_load_acquire(flag) != 0 { return [] }
-            nano_atomic_store_release(flag, 1)
+        let (waiting, sleepers): ([UnsafeContinuation<Void, Never>], Bool) = lock.withLock {
+            let previous = nano_atomic_exchange(flag, Self.wordSet)
+            if previous == Self.wordSet { return ([], false) }
             defer { continuations = [] }
-            return continuations
+            return (continuations, previous == Self.wordSleepers)
         }
-        nano_futex_wake(flag, Int32.max)
+        if sleepers { nano_futex_wake(flag, Int32.max) }
         for continuation in waiting { continuation.resume() }
     }
 
     /// Blocks the calling thread until the event is set.
     func wait() {
-        while nano_atomic_load_acquire(flag) == 0 {
-            _ = nano_futex_wait(flag, 0, -1)
+        while true {
+            let current = nano_atomic_load_acquire(flag)
+            if current == Self.wordSet { return }
+            // Announce the sleeper before sleeping, so that `set()` knows to wake it.
+            if current == Self.wordUnset && !nano_atomic_compare_exchange(flag, Self.wordUnset, Self.wordSleepers) { continue }
+            _ = nano_futex_wait(flag, Self.wordSleepers, -1)
         }
     }
 
@@ -46,7 +57,7 @@ final class OneShotEvent: @unchecked Sendable {
         if isSet { return }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             let resumeNow: Bool = lock.withLock {
-                if nano_atomic_load_acquire(flag) != 0 { return true }
+                if nano_atomic_load_acquire(flag) == Self.wordSet { return true }
                 continuations.append(continuation)
                 return false
             }

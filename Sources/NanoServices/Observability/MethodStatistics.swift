@@ -32,7 +32,7 @@ extension StaticString {
 }
 
 /// The service thread's private shortcut to ``MethodStatistics``: the last method handled,
-/// then a plain dictionary, then the shared table (one lock, first time per method only).
+/// then a plain array, then the shared table (one lock, first time per method only).
 ///
 /// It keeps the last method's counter as a plain pointer, so counting a message costs a
 /// comparison and two memory accesses — no reference counting, no lock.
@@ -45,15 +45,16 @@ struct MethodStatisticsCache {
     /// The last method's statistics, kept alive here; touched only when it has metrics.
     @usableFromInline var last: MethodStatistics?
     @usableFromInline var lastHasMetrics = false
-    @usableFromInline var known: [UInt: MethodStatistics] = [:]
+    /// Every method seen, by key: an array, as a service has few methods.
+    @usableFromInline var known: ContiguousArray<(key: UInt, statistics: MethodStatistics)> = []
 
     @inlinable
     init() {}
 
     /// Notes one handled message for `method`, counting it when `counting`. Returns its
     /// metric objects when metrics are on, `nil` otherwise. Cost: a comparison and two memory
-    /// accesses when the method is the same as the previous message's, one dictionary lookup
-    /// otherwise.
+    /// accesses when the method is the same as the previous message's, a scan of the methods
+    /// seen so far otherwise.
     @inlinable @inline(__always)
     mutating func noteHandled(_ method: StaticString, counting: Bool, in service: ServiceStatistics) -> MethodMetrics? {
         let key = method._observabilityKey
@@ -65,11 +66,11 @@ struct MethodStatisticsCache {
     @usableFromInline
     mutating func miss(_ method: StaticString, key: UInt, in service: ServiceStatistics) {
         let found: MethodStatistics
-        if let known = known[key] {
-            found = known
+        if let known = known.first(where: { $0.key == key }) {
+            found = known.statistics
         } else {
             found = service.methodStatistics(for: method, key: key)
-            known[key] = found
+            known.append((key, found))
         }
         lastKey = key
         last = found

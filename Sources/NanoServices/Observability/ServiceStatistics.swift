@@ -18,8 +18,9 @@ final class ServiceStatistics: Sendable {
     @usableFromInline let hot = CounterLine()
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
-    /// Per method, keyed by the `StaticString` address of its name.
-    private let methods = Locked<[UInt: MethodStatistics]>([:])
+    /// Per method, keyed by the `StaticString` address of its name. An array: a service has
+    /// few methods, and an array costs a fraction of a dictionary's memory.
+    private let methods = Locked<[(key: UInt, statistics: MethodStatistics)]>([])
     private let failures = Locked<[ServiceError.Code: Int]>([:])
 
     init(serviceName: String) {
@@ -47,10 +48,10 @@ final class ServiceStatistics: Sendable {
     @usableFromInline
     func methodStatistics(for method: StaticString, key: UInt) -> MethodStatistics {
         methods.withLock { table in
-            if let found = table[key] { return found }
+            if let found = table.first(where: { $0.key == key }) { return found.statistics }
             let name = "\(method)"
             let created = MethodStatistics(name: name, metrics: metrics?.method(name))
-            table[key] = created
+            table.append((key, created))
             return created
         }
     }
@@ -67,7 +68,7 @@ final class ServiceStatistics: Sendable {
 
     /// Handled counts per method name, for the methods handled at least once. Any thread.
     var handledByMethod: [String: Int] {
-        let all = methods.withLock { Array($0.values) }
+        let all = methods.withLock { $0.map(\.statistics) }
         var counts: [String: Int] = [:]
         for method in all where method.handled > 0 {
             counts[method.name, default: 0] += method.handled

@@ -7,31 +7,35 @@ import CNanoServicesShims
 /// reports races that do not exist. `FutexLock`'s atomics are compiled into this package, so
 /// the sanitizer sees every acquire and release, and the suite stays sanitizer-clean.
 ///
+/// One allocation holds the value and the lock word (a `ManagedBuffer`, as SwiftNIO's
+/// `NIOLockedValueBox` does); copies of a `Locked` share it.
+///
 /// Thread safety: `withLock` may be called from any thread; not recursive.
 /// Cost: one uncontended lock round trip per `withLock`.
-final class Locked<Value>: @unchecked Sendable {
-    // `value` is only touched inside `withLock`, under `lock`.
-    private let storage: UnsafeMutablePointer<Value>
-    private let word: UnsafeMutablePointer<UInt32>
-    private let lock: FutexLock
+struct Locked<Value>: @unchecked Sendable {
+    // Sound: the value is only touched inside `withLock`, under the lock.
+    private let storage: Storage
 
     init(_ value: consuming Value) {
-        storage = .allocate(capacity: 1)
-        storage.initialize(to: value)
-        word = .allocate(capacity: 1)
-        word.initialize(to: 0)
-        lock = FutexLock(word: word)
-    }
-
-    deinit {
-        storage.deinitialize(count: 1)
-        storage.deallocate()
-        word.deallocate()
+        storage = Storage.make(value)
     }
 
     func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&storage.pointee)
+        try storage.withUnsafeMutablePointers { value, word in
+            let lock = FutexLock(word: word)
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(&value.pointee)
+        }
+    }
+
+    /// The value as the buffer's header, the lock word as its one element.
+    private final class Storage: ManagedBuffer<Value, UInt32> {
+        static func make(_ value: Value) -> Storage {
+            let buffer = create(minimumCapacity: 1) { _ in value }
+            buffer.withUnsafeMutablePointerToElements { $0.initialize(to: 0) }
+            // Sound: `create` called on this class allocates an instance of this class.
+            return unsafeDowncast(buffer, to: Storage.self)
+        }
     }
 }

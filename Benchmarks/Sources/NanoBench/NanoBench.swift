@@ -44,6 +44,7 @@ struct NanoBench: ParsableCommand {
             PayloadMove(),
             SpawnStop(count: quick ? 100 : 1_000),
             SpawnStop(count: quick ? 1_000 : 10_000),
+            SpawnStop(count: quick ? 2_000 : 1_000_000, peerKeys: ["nano-pool", "actor"]),
             Pipeline(),
             FanOut(),
             IdleRequestReply(),

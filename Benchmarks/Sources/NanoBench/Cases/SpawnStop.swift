@@ -5,7 +5,12 @@ import NanoServices
 /// RSS and the thread count, each measured in a fresh child process of this binary.
 struct SpawnStop: BenchCase {
     var count: Int
-    var id: String { "spawn-\(count >= 1000 ? "\(count / 1000)k" : "\(count)")" }
+    /// The peers to run (keys of ``peers``), or every one. A million services leave out the
+    /// placements with a thread per instance.
+    var peerKeys: [String]? = nil
+    var id: String {
+        "spawn-\(count >= 1_000_000 ? "\(count / 1_000_000)m" : count >= 1000 ? "\(count / 1000)k" : "\(count)")"
+    }
 
     /// The peers, as named on the `--child spawn:PEER:COUNT` command line.
     static let peers: [(key: String, name: String, note: String?)] = [
@@ -22,7 +27,7 @@ struct SpawnStop: BenchCase {
     func run(_ settings: BenchSettings) throws -> CaseReport {
         let baseline = try runChild("idle")
         var measurements: [PeerResult] = []
-        for peer in Self.peers {
+        for peer in Self.peers where peerKeys?.contains(peer.key) ?? true {
             var best: ChildResult?
             var peakRSS = 0
             var threads = 0
@@ -41,7 +46,20 @@ struct SpawnStop: BenchCase {
         var report = CaseReport(id: id, title: "spawn + one call + stop, \(Format.count(count)) services (each run in a fresh child process)",
                                 repetitions: settings.repetitions, measurements: measurements)
         report.notes.append("peak RSS is the child's own VmHWM (worst of \(settings.repetitions) runs); an idle child peaks at \(Format.mebibytes(Double(baseline.peakResidentBytes)))")
-        if count >= 10_000 {
+        if count >= 1_000_000 {
+            // Issue 12's targets for a million pooled services.
+            if let pool = report.measurement(Self.poolPeer), let rss = pool.extra["peakRSSBytes"],
+               let idle = pool.extra["baselinePeakRSSBytes"] {
+                let seconds = Double(pool.bestNanoseconds) / 1e9
+                report.targets.append(TargetCheck(target: "1M pooled services spawn, answer a call and stop in ≤ 2 s", met: seconds <= 2,
+                                                  measured: String(format: "%.2f s", seconds)))
+                report.targets.append(TargetCheck(target: "peak RSS ≤ 1 GiB at 1M pooled services", met: rss <= 1_073_741_824,
+                                                  measured: Format.mebibytes(rss)))
+                let perService = (rss - idle) / Double(count)
+                report.targets.append(TargetCheck(target: "≤ 1 KiB per pooled service (above an idle process)", met: perService <= 1024,
+                                                  measured: String(format: "%.2f KiB", perService / 1024)))
+            }
+        } else if count >= 10_000 {
             report.requireSpeedup(1, over: "naive Thread+cond")
             for row in [report.reference, report.measurement(Self.poolPeer)].compactMap({ $0 }) {
                 guard let rss = row.extra["peakRSSBytes"] else { continue }

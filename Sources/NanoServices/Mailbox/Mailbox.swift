@@ -65,7 +65,7 @@ final class Mailbox<Message>: @unchecked Sendable {
 
     // Unsafe storage instead of stored properties: the lock protects `state`, and plain
     // pointers avoid the runtime exclusivity checks Swift would add to class properties.
-    @usableFromInline let words: UnsafeMutableRawPointer        // lock, wake, immediate, hint, CPU, pacing: one cache line each
+    @usableFromInline let words: UnsafeMutableRawPointer        // lock, wake, immediate, hint, CPU, pacing, then `state` (see ``Layout``)
     @usableFromInline let lock: FutexLock                       // protects `state`
     @usableFromInline let wakeWord: UnsafeMutablePointer<UInt32> // the consumer parks on it (see ThreadParker)
     @usableFromInline let immediateFlag: UnsafeMutablePointer<UInt32> // 1 once closed immediately; read per message
@@ -77,8 +77,8 @@ final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
     @usableFromInline let capacity: Int                          // Int.max: unbounded
-    /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; on a
-    /// cache line of its own, since producers read this object's fields on every send.
+    /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
+    /// the producers' cache line, since they read this object's fields on every send.
     @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
     @usableFromInline let whenFull: MailboxPolicy.WhenFull
     /// For a service on a ``ServicePool``: how to wake the consumer (schedule it on the pool)
@@ -88,16 +88,17 @@ final class Mailbox<Message>: @unchecked Sendable {
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
         self.poolSlot = poolSlot
-        words = UnsafeMutableRawPointer.allocate(byteCount: 384, alignment: 64)
-        words.initializeMemory(as: UInt8.self, repeating: 0, count: 384)
+        let layout = Layout(pooled: poolSlot != nil, stateSize: MemoryLayout<State>.stride)
+        words = UnsafeMutableRawPointer.allocate(byteCount: layout.bytes, alignment: Layout.line)
+        words.initializeMemory(as: UInt8.self, repeating: 0, count: layout.stateOffset)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
-        wakeWord = (words + 64).assumingMemoryBound(to: UInt32.self)
-        immediateFlag = (words + 128).assumingMemoryBound(to: UInt32.self)
-        workHint = (words + 192).assumingMemoryBound(to: UInt32.self)
-        consumerCPU = (words + 256).assumingMemoryBound(to: UInt32.self)
-        pacing = (words + 320).bindMemory(to: BatchPacing.self, capacity: 1)
+        workHint = (words + layout.workHint).assumingMemoryBound(to: UInt32.self)
+        wakeWord = (words + layout.wake).assumingMemoryBound(to: UInt32.self)
+        immediateFlag = (words + layout.immediate).assumingMemoryBound(to: UInt32.self)
+        consumerCPU = (words + layout.consumerCPU).assumingMemoryBound(to: UInt32.self)
+        pacing = (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1)
         pacing.initialize(to: BatchPacing())
-        state = .allocate(capacity: 1)
+        state = (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
         state.initialize(to: State())
         capacity = policy.capacity
         whenFull = policy.whenFull
@@ -106,8 +107,35 @@ final class Mailbox<Message>: @unchecked Sendable {
     @inlinable
     deinit {
         state.deinitialize(count: 1)
-        state.deallocate()
-        words.deallocate()
+        words.deallocate()  // `state` lives in the same block
+    }
+
+    /// Where each word lives in the mailbox's one allocation (`words`), then `state`.
+    ///
+    /// A service with its own thread is hot, so every word gets a cache line of its own: the
+    /// lock and the producers' hint, the consumer's wake word, the immediate flag it reads per
+    /// message, its CPU, its pacing — 6 lines (384 bytes). A pooled service is mostly idle and
+    /// there may be a million of them, so its words share two lines: the producers' (lock,
+    /// hint) and the consumer's (the rest) — 128 bytes, which keeps senders off the line the
+    /// consumer reads per message.
+    @usableFromInline
+    struct Layout {
+        /// The cache-line size assumed (x86-64 and most ARM64 cores).
+        @inlinable static var line: Int { 64 }
+        @usableFromInline let workHint: Int, wake: Int, immediate: Int, consumerCPU: Int, pacing: Int
+        @usableFromInline let stateOffset: Int, bytes: Int
+
+        @inlinable
+        init(pooled: Bool, stateSize: Int) {
+            if pooled {
+                (workHint, wake, immediate, consumerCPU, pacing) = (8, Self.line, Self.line + 8, Self.line + 16, Self.line + 32)
+                stateOffset = 2 * Self.line
+            } else {
+                (workHint, wake, immediate, consumerCPU, pacing) = (3 * Self.line, Self.line, 2 * Self.line, 4 * Self.line, 5 * Self.line)
+                stateOffset = 6 * Self.line
+            }
+            bytes = stateOffset + stateSize
+        }
     }
 
     /// Enqueues `message`, or gives it back refused. Never blocks: with the `.block` policy a

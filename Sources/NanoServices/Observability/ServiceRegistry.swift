@@ -8,15 +8,16 @@ import Synchronization
 ///
 /// A service is registered when it is spawned and leaves when its thread ends, so the
 /// registry never keeps a stopped service alive and never grows without bound.
-/// Thread safety: any thread. Cost: one lock round trip per spawn and per thread end;
-/// nothing per message.
+/// Thread safety: any thread. Cost: one lock round trip per spawn and per thread end (a few
+/// pointer writes: see ``ServiceList``); nothing per message.
 public enum ServiceRegistry {
-    private static let live = Locked<[ObjectIdentifier: _ServiceContext]>([:])
+    /// The live services, each retained by the registry while listed.
+    private static let live = Locked(ServiceList(.registry))
 
     /// A snapshot of every live service, sorted by name. Takes a lock briefly, then reads
     /// each service's counters without stopping it.
     public static func snapshot() -> [ServiceSnapshot] {
-        let services = live.withLock { Array($0.values) }
+        let services = live.withLock { $0.all }
         return services.map { $0.snapshot() }.sorted { $0.name < $1.name }
     }
 
@@ -25,10 +26,13 @@ public enum ServiceRegistry {
 
     @usableFromInline
     static func register(_ service: _ServiceContext) {
-        _ = live.withLock { $0.updateValue(service, forKey: ObjectIdentifier(service)) }
+        let added = live.withLock { $0.insert(service) }
+        if added { _ = Unmanaged.passRetained(service) }  // released in `unregister`
     }
 
     static func unregister(_ service: _ServiceContext) {
-        _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(service)) }
+        let removed = live.withLock { $0.remove(service) }
+        // Released outside the lock: this may free the service.
+        if removed { Unmanaged.passUnretained(service).release() }
     }
 }

@@ -18,10 +18,10 @@ final class ServiceStatistics: Sendable {
     @usableFromInline let hot = CounterLine()
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
-    /// Per method, keyed by the `StaticString` address of its name. An array: a service has
-    /// few methods, and an array costs a fraction of a dictionary's memory.
-    private let methods = Locked<[(key: UInt, statistics: MethodStatistics)]>([])
-    private let failures = Locked<[ServiceError.Code: Int]>([:])
+    /// Per method, keyed by the `StaticString` address of its name (an array: a service has
+    /// few methods, and an array costs a fraction of a dictionary's memory); and failed calls
+    /// by code. One lock for both: each is touched rarely.
+    private let tables = Locked<(methods: [(key: UInt, statistics: MethodStatistics)], failures: [ServiceError.Code: Int])>(([], [:]))
 
     init(serviceName: String) {
         self.serviceName = serviceName
@@ -47,11 +47,11 @@ final class ServiceStatistics: Sendable {
     /// Finds or creates the statistics of `method`. Any thread; takes a lock.
     @usableFromInline
     func methodStatistics(for method: StaticString, key: UInt) -> MethodStatistics {
-        methods.withLock { table in
-            if let found = table.first(where: { $0.key == key }) { return found.statistics }
+        tables.withLock { tables in
+            if let found = tables.methods.first(where: { $0.key == key }) { return found.statistics }
             let name = "\(method)"
             let created = MethodStatistics(name: name, metrics: metrics?.method(name))
-            table.append((key, created))
+            tables.methods.append((key, created))
             return created
         }
     }
@@ -62,13 +62,13 @@ final class ServiceStatistics: Sendable {
 
     /// Counts a failed call. Any thread; failure paths only.
     func noteCallFailed(_ code: ServiceError.Code) {
-        failures.withLock { $0[code, default: 0] += 1 }
+        tables.withLock { $0.failures[code, default: 0] += 1 }
         metrics?.noteCallFailed(code)
     }
 
     /// Handled counts per method name, for the methods handled at least once. Any thread.
     var handledByMethod: [String: Int] {
-        let all = methods.withLock { $0.map(\.statistics) }
+        let all = tables.withLock { $0.methods.map(\.statistics) }
         var counts: [String: Int] = [:]
         for method in all where method.handled > 0 {
             counts[method.name, default: 0] += method.handled
@@ -76,5 +76,5 @@ final class ServiceStatistics: Sendable {
         return counts
     }
 
-    var callsFailed: [ServiceError.Code: Int] { failures.withLock { $0 } }
+    var callsFailed: [ServiceError.Code: Int] { tables.withLock { $0.failures } }
 }

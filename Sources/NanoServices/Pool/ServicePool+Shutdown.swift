@@ -41,7 +41,7 @@ extension ServicePool {
         let (live, alreadyEmpty) = lock.withLock { () -> ([_ServiceContext], Bool) in
             let first = !shuttingDown
             shuttingDown = true
-            return (first ? services.values.map { $0.takeUnretainedValue() } : [], first && services.isEmpty)
+            return (first ? services.all : [], first && services.isEmpty)
         }
         if alreadyEmpty { drained.set() }
         for service in live { service.requestStop(.graceful) }

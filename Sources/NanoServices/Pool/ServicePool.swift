@@ -53,7 +53,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     var nextThreadNumber = 0
     /// Live services on this pool (unretained: each keeps itself alive until its last slice,
     /// which removes it here first).
-    var services: [ObjectIdentifier: Unmanaged<_ServiceContext>] = [:]
+    var services = ServiceList(.pool)
     /// `shutdown()` began: no new service is admitted.
     var shuttingDown = false
     /// Every service has ended after `shutdown()`: threads end once the queue is empty.
@@ -117,7 +117,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     func admit(_ service: _ServiceContext) throws(ServiceError) {
         let (refused, start) = lock.withLock { () -> (Bool, Bool) in
             if shuttingDown { return (true, false) }
-            services[ObjectIdentifier(service)] = Unmanaged.passUnretained(service)
+            services.insert(service)
             guard threads == 0 else { return (false, false) }
             threads += 1
             return (false, true)
@@ -132,7 +132,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         if status != 0 {
             lock.withLock {
                 threads -= 1
-                services[ObjectIdentifier(service)] = nil
+                services.remove(service)
             }
             throw ServiceError(
                 .spawnFailed, service: service.name,
@@ -143,7 +143,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// A service of this pool has ended (its last slice). Pool thread.
     func serviceEnded(_ service: _ServiceContext) {
         let last = lock.withLock { () -> Bool in
-            services[ObjectIdentifier(service)] = nil
+            services.remove(service)
             return shuttingDown && services.isEmpty
         }
         if last { drained.set() }

@@ -85,6 +85,12 @@ public class _ServiceContext: @unchecked Sendable {
     /// The timers the service started, by key; created on first use. Service thread only.
     var timerTable: ServiceTimerTable?
 
+    /// This service's places in the registry's list and its pool's (see ``ServiceList``):
+    /// guarded by the registry's lock and the pool's lock respectively, hence exempt from
+    /// the runtime's exclusivity check.
+    @exclusivity(unchecked) var registryLinks = ServiceLinks()
+    @exclusivity(unchecked) var poolLinks = ServiceLinks()
+
     private let stateValue = Atomic<UInt8>(ServiceState.starting.rawValue)
     /// Casts never handled; see ``noteDroppedCast(_:reason:)``.
     let droppedCastCount = Atomic<Int>(0)
@@ -114,11 +120,15 @@ public class _ServiceContext: @unchecked Sendable {
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
         self.whenFull = options.mailbox.whenFull
         self.timerScheduler = TimerScheduler.serving(options.clock)
-        let lockWord = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        // One allocation for both: the target (a pointer), then the lock word.
+        let block = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<_ServiceContext?>.stride + MemoryLayout<UInt32>.size,
+            alignment: MemoryLayout<_ServiceContext?>.alignment)
+        waitTarget = block.bindMemory(to: _ServiceContext?.self, capacity: 1)
+        waitTarget.initialize(to: nil)
+        let lockWord = (block + MemoryLayout<_ServiceContext?>.stride).bindMemory(to: UInt32.self, capacity: 1)
         lockWord.initialize(to: 0)
         waitLock = FutexLock(word: lockWord)
-        waitTarget = .allocate(capacity: 1)
-        waitTarget.initialize(to: nil)
     }
 
     /// The service's logger: ``ServiceOptions/logger`` (or the process's "NanoServices" logger)
@@ -143,8 +153,7 @@ public class _ServiceContext: @unchecked Sendable {
 
     deinit {
         waitTarget.deinitialize(count: 1)
-        waitTarget.deallocate()
-        waitLock.word.deallocate()
+        UnsafeMutableRawPointer(waitTarget).deallocate()  // and the lock word after it
     }
 
     // MARK: Generated code

@@ -1,0 +1,46 @@
+@testable import NanoServices
+import Testing
+
+@Suite("ServiceList")
+struct ServiceListTests {
+    private func context(_ name: String) -> _ServiceContext {
+        _ServiceContext(typeName: name, options: ServiceOptions())
+    }
+
+    @Test("insert, remove from the middle, the head and the tail; a second insert or remove changes nothing")
+    func insertAndRemove() {
+        let (a, b, c) = (context("a"), context("b"), context("c"))
+        var list = ServiceList(.registry)
+        #expect(list.isEmpty)
+        let inserted = [list.insert(a), list.insert(b), list.insert(c), list.insert(b)]
+        #expect(inserted == [true, true, true, false])
+        #expect(list.count == 3)
+        #expect(list.all.map(\.name) == ["c", "b", "a"])
+        let removedMiddle = [list.remove(b), list.remove(b)]
+        #expect(removedMiddle == [true, false])
+        #expect(list.all.map(\.name) == ["c", "a"])
+        let removedHead = list.remove(c)
+        #expect(removedHead && list.all.map(\.name) == ["a"])
+        let again = list.insert(b)
+        let removedTail = list.remove(a)
+        #expect(again && removedTail && list.all.map(\.name) == ["b"])
+        let removedLast = list.remove(b)
+        #expect(removedLast && list.isEmpty && list.all.isEmpty)
+    }
+
+    @Test("a service's place in the registry's list and in its pool's are independent")
+    func twoListsPerService() {
+        let (a, b) = (context("a"), context("b"))
+        var registry = ServiceList(.registry)
+        var pool = ServiceList(.pool)
+        registry.insert(a)
+        registry.insert(b)
+        pool.insert(a)
+        let removedFromRegistry = registry.remove(a)
+        #expect(removedFromRegistry && pool.all.map(\.name) == ["a"])
+        let removedUnlisted = pool.remove(b)
+        #expect(!removedUnlisted && registry.all.map(\.name) == ["b"])
+        let removedRest = [pool.remove(a), registry.remove(b)]
+        #expect(removedRest == [true, true] && pool.isEmpty && registry.isEmpty)
+    }
+}

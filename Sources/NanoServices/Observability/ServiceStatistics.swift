@@ -14,7 +14,8 @@ final class ServiceStatistics: Sendable {
     @usableFromInline let metrics: ServiceMetrics?
     /// Slot 0: time spent handling messages and running jobs, measured per batch. Slot 1:
     /// messages the service thread has taken from the mailbox and not handled yet (unbounded
-    /// mailboxes count them nowhere else). Service thread writes.
+    /// mailboxes count them nowhere else). Slots 2 to 7: the handled counts of the first six
+    /// methods seen (``MethodStatistics``). Service thread writes.
     @usableFromInline let hot = CounterLine()
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
@@ -22,6 +23,9 @@ final class ServiceStatistics: Sendable {
     /// few methods, and an array costs a fraction of a dictionary's memory); and failed calls
     /// by code. One lock for both: each is touched rarely.
     private let tables = Locked<(methods: [(key: UInt, statistics: MethodStatistics)], failures: [ServiceError.Code: Int])>(([], [:]))
+
+    /// The first slot of `hot` that counts a method's handled messages.
+    static var firstMethodSlot: Int { 2 }
 
     init(serviceName: String) {
         self.serviceName = serviceName
@@ -50,7 +54,10 @@ final class ServiceStatistics: Sendable {
         tables.withLock { tables in
             if let found = tables.methods.first(where: { $0.key == key }) { return found.statistics }
             let name = "\(method)"
-            let created = MethodStatistics(name: name, metrics: metrics?.method(name))
+            // The first methods count on the service's own line (see `hot`).
+            let slot = Self.firstMethodSlot + tables.methods.count
+            let created = MethodStatistics(name: name, metrics: metrics?.method(name),
+                                           counter: slot < CounterLine.slots ? hot.base + slot : nil)
             tables.methods.append((key, created))
             return created
         }

@@ -7,9 +7,9 @@
 @usableFromInline
 final class PoolSlot: @unchecked Sendable {
     let pool: ServicePool
-    unowned(unsafe) var service: _ServiceContext? = nil
+    @usableFromInline unowned(unsafe) var service: _ServiceContext? = nil
 
-    init(pool: ServicePool) { self.pool = pool }
+    @usableFromInline init(pool: ServicePool) { self.pool = pool }
 
     /// Makes the service ready on its pool. Called by whoever found the service idle and woke
     /// it (a sender, a stop, a caller giving back the run slot). On a thread of the same pool

@@ -21,13 +21,21 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let typeName: String
     /// The service thread's name: the service's name, truncated to 15 bytes (Linux limit), or
     /// the pool's name for a pooled service.
-    @usableFromInline let threadName: String
+    @usableFromInline final var threadName: String { pool?.name ?? String(name.utf8.prefix(15)) ?? "nano-service" }
     /// The pool whose threads run this service, or `nil` when it has a thread of its own.
     @usableFromInline let pool: ServicePool?
     /// Counters for introspection and the metric objects (Observability/).
     @usableFromInline let statistics: ServiceStatistics
-    /// The logger the options named, if any (see ``logger``).
-    let configuredLogger: Logger?
+    /// The logger the options named, if any (see ``logger``). Boxed: most services have
+    /// none, and a `Logger` kept inline would cost every service 64 bytes.
+    private let configuredLoggerBox: LoggerBox?
+    private var configuredLogger: Logger? { configuredLoggerBox?.logger }
+
+    /// A logger on the heap.
+    private final class LoggerBox: Sendable {
+        let logger: Logger
+        init(_ logger: Logger) { self.logger = logger }
+    }
     /// Whether messages carry the sender's `ServiceContext`: only when an instrument (a tracer)
     /// was bootstrapped before the service started. Reading the task-local context costs about
     /// 10 ns per send, a third of a cast, so a process that traces nothing does not pay it.
@@ -102,19 +110,18 @@ public class _ServiceContext: @unchecked Sendable {
     let blockingWaitsFromTasks = Atomic<Int>(0)
     private static let lastIdentity = Atomic<UInt64>(0)
 
-    init(typeName: String, options: ServiceOptions) {
+    @usableFromInline init(typeName: String, options: ServiceOptions) {
         let name = options.name ?? typeName
         self.name = name
         self.identity = Self.lastIdentity.add(1, ordering: .relaxed).newValue
         self.typeName = typeName
         self.pool = options.placement.pool
-        self.threadName = pool?.name ?? String(name.utf8.prefix(15)) ?? "nano-service"
         self.statistics = ServiceStatistics(serviceName: name)
         self.carriesContextFlag = Atomic(!(InstrumentationSystem.instrument is NoOpInstrument))
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics
         self.observesMessages = countsMessages || recordsTimings
-        self.configuredLogger = options.logger
+        self.configuredLoggerBox = options.logger.map(LoggerBox.init)
         self.spinNanoseconds = options.spinBeforeParking.nanosecondsClamped
         self.onCastError = options.onCastError
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped

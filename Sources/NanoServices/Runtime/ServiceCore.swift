@@ -27,7 +27,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// Set for a pooled service when it is spawned; see ``PooledLoop``.
     @usableFromInline var pooled: PooledLoop?
 
-    @usableFromInline
+    /// Inlinable so that it is specialized where the service type is known: unspecialized,
+    /// it looked up its mailbox's generic type at run time on every spawn.
+    @inlinable
     override init(typeName: String, options: ServiceOptions) {
         let slot = options.placement.pool.map(PoolSlot.init(pool:))
         mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)

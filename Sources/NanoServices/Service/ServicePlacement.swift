@@ -25,7 +25,7 @@ public enum ServicePlacement: Sendable, CustomStringConvertible {
         }
     }
 
-    var pool: ServicePool? {
+    @usableFromInline var pool: ServicePool? {
         if case .pool(let pool) = self { return pool }
         return nil
     }

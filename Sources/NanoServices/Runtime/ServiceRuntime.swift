@@ -1,16 +1,19 @@
 /// The object every copy of a service handle shares. Implementation detail of `@NanoService`:
 /// generated handles store one and forward to it.
 ///
-/// Every handle copy shares a ``ServiceLifetime``: when the last handle copy is released, it
-/// asks the service to stop gracefully, so a service nobody can reach does not keep a thread.
+/// The runtime a spawn creates *owns* the service: when the last handle copy (and the last
+/// ``ServiceControl`` taken from one) releases it, its `deinit` asks the service to stop
+/// gracefully, so a service nobody can reach does not keep a thread. A runtime made by
+/// `timingOut(after:)` keeps its owner alive; an unowned one (``ServiceHandle/unownedCurrent``)
+/// keeps nothing.
 ///
 /// Thread safety: all members may be used from any thread.
 public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     @usableFromInline let core: ServiceCore<Message>
-    /// Shared by every owning handle of the service, including those made by `timingOut(after:)`;
-    /// `nil` for an unowned handle (``ServiceHandle/unownedCurrent``), which does not keep the
-    /// service running.
-    @usableFromInline let lifetime: ServiceLifetime?
+    /// Whether releasing this runtime stops the service (the one a spawn made).
+    @usableFromInline let ownsService: Bool
+    /// The owning runtime this one keeps alive: set for those made by `timingOut(after:)`.
+    @usableFromInline let owner: _ServiceRuntime?
     /// This handle's call time limit in nanoseconds, or `nil` for the service's default.
     @usableFromInline let callTimeoutNanoseconds: Int64?
 
@@ -31,19 +34,37 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     ) throws {
         core = try ServiceCore<Message>.spawn(
             typeName: typeName, options: options, waitForInitializer: initializerThrows, make: make)
-        lifetime = ServiceLifetime(core)
+        ownsService = true
+        owner = nil
         callTimeoutNanoseconds = nil
     }
 
-    init(core: ServiceCore<Message>, lifetime: ServiceLifetime?, callTimeoutNanoseconds: Int64?) {
+    /// A runtime for `core`: the owner of the service when `owning`, else an unowned one.
+    init(core: ServiceCore<Message>, owning: Bool) {
         self.core = core
-        self.lifetime = lifetime
+        self.ownsService = owning
+        self.owner = nil
+        self.callTimeoutNanoseconds = nil
+    }
+
+    private init(core: ServiceCore<Message>, owner: _ServiceRuntime?, callTimeoutNanoseconds: Int64?) {
+        self.core = core
+        self.ownsService = false
+        self.owner = owner
         self.callTimeoutNanoseconds = callTimeoutNanoseconds
     }
 
+    deinit {
+        if ownsService { core.requestStop(.graceful) }
+    }
+
+    /// What keeps the service running while a ``ServiceControl`` taken from this handle is
+    /// alive: the owning runtime, or `nil` for an unowned handle.
+    var lifetime: (any AnyObject & Sendable)? { ownsService ? self : owner }
+
     /// A runtime for the same service whose calls use `timeout`.
     func withCallTimeout(_ timeout: Duration) -> _ServiceRuntime {
-        _ServiceRuntime(core: core, lifetime: lifetime, callTimeoutNanoseconds: timeout.nanosecondsClamped)
+        _ServiceRuntime(core: core, owner: ownsService ? self : owner, callTimeoutNanoseconds: timeout.nanosecondsClamped)
     }
 
     /// Enqueues a cast and returns at once.
@@ -65,16 +86,4 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     public func _call<Result>(_ message: consuming Message, _ reply: _Reply<Result>) async throws -> sending Result {
         try await core.call(consume message, reply, timeoutNanoseconds: callTimeoutNanoseconds)
     }
-}
-
-/// Stops its service gracefully when released: the last handle is gone, so nobody can send it
-/// anything any more. Its thread finishes what is queued and ends.
-@usableFromInline
-final class ServiceLifetime: Sendable {
-    let core: _ServiceContext
-
-    @usableFromInline
-    init(_ core: _ServiceContext) { self.core = core }
-
-    deinit { core.requestStop(.graceful) }
 }

@@ -21,9 +21,9 @@ public struct ServiceControl: Sendable {
     let core: _ServiceContext
     /// Keeps the service running like a handle copy; `nil` when taken from an unowned handle
     /// (``ServiceHandle/unownedCurrent``).
-    let lifetime: ServiceLifetime?
+    let lifetime: (any AnyObject & Sendable)?
 
-    init(core: _ServiceContext, lifetime: ServiceLifetime?) {
+    init(core: _ServiceContext, lifetime: (any AnyObject & Sendable)?) {
         self.core = core
         self.lifetime = lifetime
     }

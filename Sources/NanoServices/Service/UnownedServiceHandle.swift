@@ -26,6 +26,6 @@ extension ServiceHandle {
     /// Cost: one thread-local read, a type check and one small allocation.
     public static var unownedCurrent: Self? {
         guard let core = _ServiceContext.current as? ServiceCore<_Message> else { return nil }
-        return Self(_$runtime: _ServiceRuntime(core: core, lifetime: nil, callTimeoutNanoseconds: nil))
+        return Self(_$runtime: _ServiceRuntime(core: core, owning: false))
     }
 }

@@ -101,7 +101,7 @@ public final class Supervisor: Sendable {
             }
             let core = try ServiceCore<Instance.Service._Message>.spawn(
                 typeName: "\(Instance.self)", options: options, waitForInitializer: false, supervision: link, make: factory)
-            let handle = Instance.Service(_$runtime: _ServiceRuntime(core: core, lifetime: ServiceLifetime(core), callTimeoutNanoseconds: nil))
+            let handle = Instance.Service(_$runtime: _ServiceRuntime(core: core, owning: true))
             state.children.append(Child(id: id, restart: restart, entry: ServiceChild(link: link, control: handle.control)))
             return handle
         }

@@ -90,6 +90,25 @@ struct LifecycleTests {
         #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 
+    @Test("a handle made by timingOut(after:), and a control, keep the service running after the handle they came from is gone")
+    func derivedHandlesKeepItRunning() async throws {
+        let probe = ReleaseProbe()
+        let name = "derived-keep"
+        var limited: Tracked.Service?
+        var control: ServiceControl?
+        do {
+            let service = try Tracked.Service(probe: probe, options: .named(name))
+            limited = service.timingOut(after: .seconds(60))
+            control = service.control
+        }
+        #expect(try await limited?.handledCount() == 0)
+        limited = nil
+        // A release that stopped the service would have marked it stopping already.
+        #expect(control?.state == .running)
+        control = nil
+        #expect(await ThreadInfo.eventually { probe.released.withLock { $0 } == name })
+    }
+
     @Test("spawning and dropping 1,000 services leaves no thread behind")
     func noLeakedThreads() async throws {
         let name = "leak-check"

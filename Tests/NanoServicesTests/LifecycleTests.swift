@@ -90,23 +90,29 @@ struct LifecycleTests {
         #expect(await ThreadInfo.eventually { ThreadInfo.count(named: name) == 0 })
     }
 
-    @Test("a handle made by timingOut(after:), and a control, keep the service running after the handle they came from is gone")
+    @Test("a handle made by timingOut(after:) keeps the service running after the handle it came from is gone; so does a control")
     func derivedHandlesKeepItRunning() async throws {
-        let probe = ReleaseProbe()
-        let name = "derived-keep"
+        let limitedProbe = ReleaseProbe()
         var limited: Tracked.Service?
-        var control: ServiceControl?
         do {
-            let service = try Tracked.Service(probe: probe, options: .named(name))
+            let service = try Tracked.Service(probe: limitedProbe, options: .named("derived-limited"))
             limited = service.timingOut(after: .seconds(60))
-            control = service.control
         }
+        // A release that stopped the service would have marked it stopping already.
+        #expect([.starting, .running].contains(limited?.control.state))
         #expect(try await limited?.handledCount() == 0)
         limited = nil
-        // A release that stopped the service would have marked it stopping already.
-        #expect(control?.state == .running)
+        #expect(await ThreadInfo.eventually { limitedProbe.released.withLock { $0 } == "derived-limited" })
+
+        let controlProbe = ReleaseProbe()
+        var control: ServiceControl?
+        do {
+            let service = try Tracked.Service(probe: controlProbe, options: .named("derived-control"))
+            control = service.control
+        }
+        #expect([.starting, .running].contains(control?.state))
         control = nil
-        #expect(await ThreadInfo.eventually { probe.released.withLock { $0 } == name })
+        #expect(await ThreadInfo.eventually { controlProbe.released.withLock { $0 } == "derived-control" })
     }
 
     @Test("spawning and dropping 1,000 services leaves no thread behind")

@@ -38,53 +38,34 @@ extension ServiceCore {
     /// Where a pooled service keeps what its thread's stack would hold: the loop's state, and
     /// the initializer until the first slice runs. Touched by one pool thread at a time (the
     /// mailbox's parked flag and the pool's queue hand it from one to the next).
-    ///
-    /// One allocation: the fields below as a `ManagedBuffer`'s header, the loop as its one
-    /// element (`loop` points at it; no exclusivity checks on the hot path).
     @usableFromInline
-    final class PooledLoop: ManagedBuffer<PooledLoopHeader, Loop>, @unchecked Sendable {
+    final class PooledLoop: @unchecked Sendable {
         /// How many messages a slice handles at most before the service yields its pool
         /// thread to the next service with work.
         static var messagesPerSlice: Int { 256 }
 
-        @usableFromInline
-        static func make(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) -> PooledLoop {
-            let header = PooledLoopHeader(make: make, initialized: initialized, keepAlive: core)
-            let buffer = create(minimumCapacity: 1) { _ in header }
-            buffer.withUnsafeMutablePointerToElements { $0.initialize(to: Loop()) }
-            // Sound: `create` called on this class allocates an instance of this class.
-            return unsafeDowncast(buffer, to: PooledLoop.self)
-        }
-
-        deinit {
-            _ = withUnsafeMutablePointerToElements { $0.deinitialize(count: 1) }
-        }
-
-        /// The loop's state; valid as long as this object.
-        @usableFromInline var loop: UnsafeMutablePointer<Loop> { withUnsafeMutablePointerToElements { $0 } }
-
-        /// The initializer, until the first slice (or the spawning thread) runs it.
-        var make: (() throws -> Message.Instance)? {
-            get { header.make }
-            set { header.make = newValue }
-        }
-
-        /// The spawner waiting for the initializer, if any.
-        var initialized: _Reply<Void>? {
-            get { header.initialized }
-            set { header.initialized = newValue }
-        }
-
-        /// The service has ended: let it go.
-        func release() { header.keepAlive = nil }
-    }
-
-    /// ``PooledLoop``'s fields.
-    @usableFromInline
-    struct PooledLoopHeader {
+        @usableFromInline let loop: UnsafeMutablePointer<Loop>
         var make: (() throws -> Message.Instance)?
         var initialized: _Reply<Void>?
         /// The service keeps itself alive until its last slice (a pool queues it unretained).
-        var keepAlive: ServiceCore?
+        private var keepAlive: ServiceCore?
+
+        @usableFromInline
+        init(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) {
+            loop = .allocate(capacity: 1)
+            loop.initialize(to: Loop())
+            self.make = make
+            self.initialized = initialized
+            keepAlive = core
+        }
+
+        deinit {
+            loop.deinitialize(count: 1)
+            loop.deallocate()
+        }
+
+        /// The service has ended: let it go.
+        func release() { keepAlive = nil }
     }
+
 }

@@ -20,12 +20,8 @@ import CNanoServicesShims
 /// shared between two mailboxes.
 /// `@unchecked Sendable` is sound: `state` is only touched under `lock`; the flag words are
 /// atomics; `pacing` is the consumer's alone; the rest is immutable.
-///
-/// A noncopyable struct, stored inline in its service (``ServiceCore``): a million pooled
-/// services are a million allocations fewer, and a send follows one pointer fewer. Its
-/// `deinit` frees the one block that holds the words and the state.
 @usableFromInline
-struct Mailbox<Message>: ~Copyable, @unchecked Sendable {
+final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline
     enum SendOutcome {
         case accepted

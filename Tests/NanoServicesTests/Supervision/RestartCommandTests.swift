@@ -29,12 +29,12 @@ struct RestartCommandTests {
         blocker.wait(at: gate)
         await eventually { gate.hasArrival }
         let link = try #require(supervisor.state.withLock { $0.children.first?.entry as? ServiceChild }).link
-        let core = blocker._$runtime.core
+        let mailbox = blocker._$runtime.core.mailbox
         // Both commands are queued as jobs while the service is busy at the gate.
         let takenDown = Task { await link.takeDown(reason: "the parent takes its child supervisor down") }
-        await eventually { core.mailbox.queuedJobCount == 1 }
+        await eventually { mailbox.queuedJobCount == 1 }
         let rebuilt = Task { await link.rebuild() }
-        await eventually { core.mailbox.queuedJobCount == 2 }
+        await eventually { mailbox.queuedJobCount == 2 }
         gate.open()
         await takenDown.value
         guard case .rebuilt = await rebuilt.value else {

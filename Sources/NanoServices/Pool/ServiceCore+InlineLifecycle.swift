@@ -52,6 +52,6 @@ extension ServiceCore {
     /// it (an `async` method's jobs), the slice leaves it parked, or queued on its pool.
     func finishInline() {
         let threadID = statistics.threadID.load(ordering: .relaxed)  // keep the pool thread's
-        if runPooledSlice(threadID: threadID) == .again { mailbox.poolSlot!.schedule() }
+        if pooled!.runSlice(self, threadID) == .again { mailbox.poolSlot!.schedule() }
     }
 }

@@ -1,11 +1,18 @@
 import CNanoServicesShims
+import Synchronization
 
 /// A pooled service: slices of its loop run on pool threads (see ``ServicePool``).
 extension ServiceCore {
     /// Runs a slice of this pooled service on the calling pool thread: the first one creates
     /// the instance; each handles what is waiting, up to ``PooledLoop/messagesPerSlice``
     /// messages, so that one busy service cannot keep a pool thread from the others.
-    /// Pool thread.
+    /// Pool thread (or a thread ending an idle service, see ServiceCore+InlineLifecycle.swift).
+    ///
+    /// Inlinable, and reached through ``PooledLoop/runSlice`` (made where the service was
+    /// spawned), so that it runs specialized for the service's message type: called through
+    /// the class's `runSlice(threadID:)` override it would run unspecialized, asking the
+    /// runtime for generic metadata on its way through the mailbox and the loop.
+    @inlinable
     func runPooledSlice(threadID: Int64) -> SliceOutcome {
         let pooled = self.pooled!
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
@@ -42,16 +49,23 @@ extension ServiceCore {
     final class PooledLoop: @unchecked Sendable {
         /// How many messages a slice handles at most before the service yields its pool
         /// thread to the next service with work.
-        static var messagesPerSlice: Int { 256 }
+        @inlinable static var messagesPerSlice: Int { 256 }
 
         @usableFromInline let loop: UnsafeMutablePointer<Loop>
-        var make: (() throws -> Message.Instance)?
-        var initialized: _Reply<Void>?
+        @usableFromInline var make: (() throws -> Message.Instance)?
+        @usableFromInline var initialized: _Reply<Void>?
+        /// ``ServiceCore/runPooledSlice(threadID:)`` specialized for the message type: made
+        /// where the service is spawned (generic code specialized at the user's call site).
+        let runSlice: (ServiceCore, Int64) -> SliceOutcome
         /// The service keeps itself alive until its last slice (a pool queues it unretained).
         private var keepAlive: ServiceCore?
 
         @usableFromInline
-        init(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) {
+        init(
+            make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore,
+            runSlice: @escaping (ServiceCore, Int64) -> SliceOutcome
+        ) {
+            self.runSlice = runSlice
             loop = .allocate(capacity: 1)
             loop.initialize(to: Loop())
             self.make = make
@@ -65,7 +79,7 @@ extension ServiceCore {
         }
 
         /// The service has ended: let it go.
-        func release() { keepAlive = nil }
+        @usableFromInline func release() { keepAlive = nil }
     }
 
 }

@@ -141,6 +141,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// A service of this pool has ended (its last slice). Pool thread.
+    @usableFromInline
     func serviceEnded(_ service: _ServiceContext) {
         let last = lock.withLock { () -> Bool in
             services.remove(service)

@@ -27,7 +27,9 @@ extension ServiceCore {
                 core.markStopped()
                 throw error
             }
-            core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core)
+            core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core) { core, threadID in
+                core.runPooledSlice(threadID: threadID)
+            }
             if supervision == nil && mayRunInline(waiting: waitForInitializer) {
                 core.startInline()
             } else {

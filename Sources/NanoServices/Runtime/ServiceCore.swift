@@ -66,6 +66,6 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     /// Runs a slice of this pooled service on the calling pool thread (see
     /// ServiceCore+PoolSlice.swift). Pool thread.
     override func runSlice(threadID: Int64) -> SliceOutcome {
-        runPooledSlice(threadID: threadID)
+        pooled!.runSlice(self, threadID)  // specialized: see `runPooledSlice`
     }
 }

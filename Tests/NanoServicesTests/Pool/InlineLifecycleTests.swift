@@ -19,7 +19,15 @@ final class LifeWitness {
         record.created.withLock { $0 = (ThreadInfo.currentID, ThreadInfo.currentName) }
     }
 
-    deinit { record.released.withLock { [record] in $0 = (ThreadInfo.currentID, ThreadInfo.currentName) } }
+    /// A throwing initializer: the spawner waits for it.
+    init(record: LifeRecord, failing: Bool) throws {
+        struct Refused: Error {}
+        if failing { throw Refused() }
+        self.record = record
+        record.created.withLock { $0 = (ThreadInfo.currentID, ThreadInfo.currentName) }
+    }
+
+    deinit { record.released.withLock { $0 = (ThreadInfo.currentID, ThreadInfo.currentName) } }
 
     /// Call: the thread running it.
     public func thread() -> UInt { ThreadInfo.currentID }
@@ -61,6 +69,35 @@ struct InlineLifecycleTests {
         // A stop requested from a task is not run inline either: the pool releases it.
         try await witness.control.stop()
         #expect(record.released.withLock { $0?.name }?.hasPrefix("life-task-") == true)
+        try await pool.shutdown()
+    }
+
+    @Test("spawned from a task with a throwing initializer: the task's thread runs it (it waits for it anyway)",
+          .timeLimit(.minutes(15)))
+    func taskSpawnWithThrowingInitializerRunsItThere() async throws {
+        let pool = ServicePool(name: "life-wait", threads: 1)
+        let record = LifeRecord()
+        let witness = try LifeWitness.Service(record: record, failing: false, options: .init(placement: .pool(pool)))
+        let created = try #require(record.created.withLock { $0 })
+        #expect(!created.name.hasPrefix("life-wait-"))
+        #expect(try await witness.thread() != 0)
+        try await witness.control.stop()
+        try await pool.shutdown()
+    }
+
+    @Test("the last handle released on a plain thread while the service is idle: the instance is released on that thread",
+          .timeLimit(.minutes(15)))
+    func lastHandleReleasedInline() async throws {
+        let pool = ServicePool(name: "life-last", threads: 1)
+        let record = LifeRecord()
+        let caller = try await runOnNewThread { () -> UInt in
+            do {
+                let witness = try LifeWitness.Service(record: record, options: .init(placement: .pool(pool)))
+                _ = try witness.thread()
+            }  // the only handle goes here
+            return ThreadInfo.currentID
+        }
+        #expect(record.released.withLock { $0?.id } == caller)
         try await pool.shutdown()
     }
 

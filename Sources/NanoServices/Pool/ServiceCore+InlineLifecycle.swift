@@ -24,7 +24,7 @@ extension ServiceCore {
     /// One or two thread-local reads.
     @inlinable
     static func mayRunInline(waiting: Bool) -> Bool {
-        nano_current_service() == nil && (waiting || withUnsafeCurrentTask { $0 == nil })
+        nano_current_service() == nil && (waiting || !isInsideTask)
     }
 
     /// Creates the instance on the calling thread (or records the initializer's failure as

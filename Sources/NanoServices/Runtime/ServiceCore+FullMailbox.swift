@@ -53,7 +53,7 @@ extension ServiceCore {
                 let method = message.message._methodName
                 guard let caller = _ServiceContext.current else {
                     var watch: CooperativePoolGuard.Watch? = nil
-                    let counted = _isInsideTask && blockingWaitFromTaskBegins(method, isCast: true, watch: &watch)
+                    let counted = Self.isInsideTask && blockingWaitFromTaskBegins(method, isCast: true, watch: &watch)
                     var gaveUp = false
                     let next = sendWaitingForRoom(consume message, deadline: nil, watch: &watch, gaveUp: &gaveUp)
                     if counted { CooperativePoolGuard.exit() }

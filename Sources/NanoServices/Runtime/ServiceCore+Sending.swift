@@ -72,7 +72,7 @@ extension ServiceCore {
         if let caller {
             if caller === self { throw selfWaitError("call") }
             try caller.beginWaiting(on: self, method: method)
-        } else if _isInsideTask {
+        } else if Self.isInsideTask {
             countedByGuard = blockingWaitFromTaskBegins(method, isCast: false, watch: &watch)
         }
         defer {
@@ -182,7 +182,7 @@ extension ServiceCore {
 
     /// Whether the calling synchronous code runs inside a Swift concurrency task.
     @inlinable
-    var _isInsideTask: Bool {
+    static var isInsideTask: Bool {
         withUnsafeCurrentTask { $0 != nil }
     }
 }

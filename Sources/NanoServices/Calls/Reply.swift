@@ -19,6 +19,8 @@ import Synchronization
 /// Thread safety: `result` is written by the service before it publishes `ready` (release)
 /// and read by the caller after it observes `ready` (acquire). `waiter` is written by the
 /// caller before it publishes `waiting` and read by the service after it observes `waiting`.
+/// `@unchecked Sendable` is sound: `result` and `waiter` are handed over by the release/acquire
+/// protocol on the state word just described, never touched by two threads at once.
 public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @usableFromInline
     enum Waiter {

@@ -19,6 +19,8 @@ protocol TimeoutTarget: AnyObject, Sendable {
 /// one small allocation per timed call. Calls without a timeout never touch it.
 ///
 /// Thread safety: ``schedule(_:after:)`` and ``cancel(_:)`` may be called from any thread.
+/// `@unchecked Sendable` is sound: `heap` and `threadStarted` are only touched under `lock`;
+/// `words` is used only through the lock and futex calls.
 @usableFromInline
 final class TimeoutScheduler: @unchecked Sendable {
     /// A scheduled deadline. `heapIndex` is its position in the heap, or -1 once removed.

@@ -63,28 +63,16 @@ extension Mailbox {
         var firstLook = true
         while true {
             lock.lock()
-            var tookWork = false
-            if !state.pointee.jobs.isEmpty {
-                swap(&jobs, &state.pointee.jobs)
-                tookWork = true
-            }
-            let closed = state.pointee.closed
-            var tookMessages = false
-            if (takeMessages || closed == .immediate) && !state.pointee.pending.isEmpty {
-                state.pointee.pending.swapContents(with: &batch)
-                if capacity != Int.max { state.pointee.inBatch = stillHeld + batch.count }
-                tookMessages = true
-                tookWork = true
-            }
-            let drained = state.pointee.pending.isEmpty
-            if drained && state.pointee.jobs.isEmpty { nano_atomic_store_release(workHint, 0) }
-            let finished = closed != nil && drained && mayFinish && !tookWork
-            if tookWork || closed != knownClose || finished {
-                if finished { state.pointee.finished = true }
+            let look = state.pointee.take(
+                into: &batch, jobs: &jobs, takeMessages: takeMessages,
+                knownClose: knownClose, mayFinish: mayFinish, stillHeld: stillHeld)
+            if look.nothingQueued { nano_atomic_store_release(workHint, 0) }
+            let (closed, drained) = (look.closed, look.drained)
+            if look.mustReturn(knownClose: knownClose) {
                 lock.unlock()
                 return Received(
-                    closed: closed, drained: drained, finished: finished,
-                    tookMessagesWaiting: tookMessages ? firstLook : nil)
+                    closed: closed, drained: drained, finished: look.finished,
+                    tookMessagesWaiting: look.tookMessages ? firstLook : nil)
             }
             if firstLook {
                 firstLook = false
@@ -106,7 +94,7 @@ extension Mailbox {
                 }
                 continue
             }
-            state.pointee.consumerParked = true
+            state.pointee.parkConsumer()
             lock.unlock()
             if !mayPark { return Received(closed: closed, drained: drained, finished: false, idle: true) }
             ThreadParker.park(wakeWord)
@@ -120,14 +108,11 @@ extension Mailbox {
     /// `false` once the consumer has finished for good.
     func sendJob(_ job: UnownedJob) -> Bool {
         lock.lock()
-        if state.pointee.finished {
+        guard let wake = state.pointee.sendJob(job) else {
             lock.unlock()
             return false
         }
-        state.pointee.jobs.append(job)
         if nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
-        let wake = state.pointee.consumerParked
-        if wake { state.pointee.consumerParked = false }
         lock.unlock()
         if wake { wakeConsumer() }
         return true
@@ -148,9 +133,7 @@ extension Mailbox {
     @usableFromInline
     func acknowledgeBatch(stillHeld: Int) {
         lock.lock()
-        state.pointee.inBatch = stillHeld
-        let waiters = state.pointee.roomWaiters
-        if !waiters.isEmpty { state.pointee.roomWaiters = [] }
+        let waiters = state.pointee.acknowledgeBatch(stillHeld: stillHeld)
         lock.unlock()
         for waiter in waiters { waiter.wake() }
     }

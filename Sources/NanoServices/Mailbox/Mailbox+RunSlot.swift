@@ -14,9 +14,7 @@ extension Mailbox {
     @inlinable
     func claimIfIdle() -> Bool {
         lock.lock()
-        let idle = state.pointee.consumerParked && state.pointee.closed == nil
-            && state.pointee.pending.isEmpty && state.pointee.jobs.isEmpty
-        if idle { state.pointee.consumerParked = false }
+        let idle = state.pointee.claimIfIdle()
         lock.unlock()
         return idle
     }
@@ -29,9 +27,7 @@ extension Mailbox {
     @inlinable
     func releaseClaim() -> Bool {
         lock.lock()
-        let workArrived = state.pointee.closed != nil
-            || !state.pointee.pending.isEmpty || !state.pointee.jobs.isEmpty
-        if !workArrived { state.pointee.consumerParked = true }
+        let workArrived = state.pointee.releaseClaim()
         lock.unlock()
         return workArrived
     }

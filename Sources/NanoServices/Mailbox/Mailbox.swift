@@ -22,46 +22,8 @@ import CNanoServicesShims
 /// atomics; `pacing` is the consumer's alone; the rest is immutable.
 @usableFromInline
 final class Mailbox<Message>: @unchecked Sendable {
-    @usableFromInline
-    enum SendOutcome {
-        case accepted
-        /// Accepted, after evicting the oldest queued message, which the sender must reject.
-        case acceptedEvicting(Message)
-        /// Refused: the mailbox is closed.
-        case closed(Message)
-        /// Refused: the mailbox is full. With the `.block` policy and a waiter given, the
-        /// waiter has been registered and will be woken once when there may be room.
-        case full(Message)
-    }
-
-    /// Someone waiting for room in a full mailbox.
-    @usableFromInline
-    enum RoomWaiter {
-        case thread(UnsafeMutablePointer<UInt32>)
-        case task(RoomWait)
-
-        func wake() {
-            switch self {
-            case .thread(let word): ThreadParker.unpark(word)
-            case .task(let wait): wait.wake()
-            }
-        }
-    }
-
-    @usableFromInline
-    struct State: ~Copyable {
-        @usableFromInline var pending = MessageBuffer<Message>()
-        @usableFromInline var consumerParked = false
-        @usableFromInline var closed: StopMode?
-        /// Bounded mailboxes: messages the consumer took in its last batch, not yet acknowledged.
-        @usableFromInline var inBatch = 0
-        @usableFromInline var roomWaiters: [RoomWaiter] = []
-        /// Resumptions of `async` methods' tasks, to run on the service thread.
-        @usableFromInline var jobs = ContiguousArray<UnownedJob>()
-        /// The consumer has ended: no job can run any more.
-        @usableFromInline var finished = false
-        @inlinable init() {}
-    }
+    @usableFromInline typealias State = MailboxState<Message, UnownedJob>
+    @usableFromInline typealias SendOutcome = State.SendOutcome
 
     // Unsafe storage instead of stored properties: the lock protects `state`, and plain
     // pointers avoid the runtime exclusivity checks Swift would add to class properties.
@@ -76,11 +38,11 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// read by callers deciding whether spinning can pay off.
     @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
-    @usableFromInline let capacity: Int                          // Int.max: unbounded
+    /// `Int.max`: unbounded. Immutable, so readable without the lock.
+    @inlinable var capacity: Int { state.pointee.capacity }
     /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
     /// the producers' cache line, since they read this object's fields on every send.
     @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
-    @usableFromInline let whenFull: MailboxPolicy.WhenFull
     /// For a service on a ``ServicePool``: how to wake the consumer (schedule it on the pool)
     /// instead of unparking a thread. `nil` for a service with its own thread.
     @usableFromInline let poolSlot: PoolSlot?
@@ -88,9 +50,8 @@ final class Mailbox<Message>: @unchecked Sendable {
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
         self.poolSlot = poolSlot
-        let layout = Layout(pooled: poolSlot != nil, stateSize: MemoryLayout<State>.stride)
-        words = UnsafeMutableRawPointer.allocate(byteCount: layout.bytes, alignment: Layout.line)
-        words.initializeMemory(as: UInt8.self, repeating: 0, count: layout.stateOffset)
+        let layout = Layout(pooled: poolSlot != nil)
+        words = CacheLine.allocate(lines: layout.lines, trailingBytes: MemoryLayout<State>.stride)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
         workHint = (words + layout.workHint).assumingMemoryBound(to: UInt32.self)
         wakeWord = (words + layout.wake).assumingMemoryBound(to: UInt32.self)
@@ -99,9 +60,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         pacing = (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1)
         pacing.initialize(to: BatchPacing())
         state = (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
-        state.initialize(to: State())
-        capacity = policy.capacity
-        whenFull = policy.whenFull
+        state.initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
     }
 
     @inlinable
@@ -120,22 +79,24 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// consumer reads per message.
     @usableFromInline
     struct Layout {
-        /// The cache-line size assumed (x86-64 and most ARM64 cores).
-        @inlinable static var line: Int { 64 }
         @usableFromInline let workHint: Int, wake: Int, immediate: Int, consumerCPU: Int, pacing: Int
-        @usableFromInline let stateOffset: Int, bytes: Int
+        /// Whole cache lines before `state`, which starts right after them.
+        @usableFromInline let lines: Int
 
         @inlinable
-        init(pooled: Bool, stateSize: Int) {
+        init(pooled: Bool) {
+            let line = CacheLine.size
             if pooled {
-                (workHint, wake, immediate, consumerCPU, pacing) = (8, Self.line, Self.line + 8, Self.line + 16, Self.line + 32)
-                stateOffset = 2 * Self.line
+                (workHint, wake, immediate, consumerCPU, pacing) = (8, line, line + 8, line + 16, line + 32)
+                lines = 2
             } else {
-                (workHint, wake, immediate, consumerCPU, pacing) = (3 * Self.line, Self.line, 2 * Self.line, 4 * Self.line, 5 * Self.line)
-                stateOffset = 6 * Self.line
+                (workHint, wake, immediate, consumerCPU, pacing) = (3 * line, line, 2 * line, 4 * line, 5 * line)
+                lines = 6
             }
-            bytes = stateOffset + stateSize
         }
+
+        /// Where `state` starts.
+        @inlinable var stateOffset: Int { lines * CacheLine.size }
     }
 
     /// Enqueues `message`, or gives it back refused. Never blocks: with the `.block` policy a
@@ -150,36 +111,11 @@ final class Mailbox<Message>: @unchecked Sendable {
     @inlinable @inline(__always)
     func send(_ message: consuming Message, ifFull waiter: RoomWaiter? = nil, overCapacity: Bool = false) -> SendOutcome {
         lock.lock()
-        if state.pointee.closed != nil {
-            lock.unlock()
-            return .closed(message)
-        }
-        var evicted: Message? = nil
-        if capacity != Int.max && !overCapacity && state.pointee.pending.count + state.pointee.inBatch >= capacity {
-            switch whenFull {
-            case .block:
-                if let waiter { state.pointee.roomWaiters.append(waiter) }
-                lock.unlock()
-                return .full(message)
-            case .fail, .dropNewest:
-                lock.unlock()
-                return .full(message)
-            case .dropOldest:
-                guard let oldest = state.pointee.pending.removeFirst() else {
-                    lock.unlock()
-                    return .full(message)
-                }
-                evicted = oldest
-            }
-        }
-        state.pointee.pending.append(consume message)
-        if nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
-        let wake = state.pointee.consumerParked
-        if wake { state.pointee.consumerParked = false }
+        let (outcome, wake) = state.pointee.send(message, ifFull: waiter, overCapacity: overCapacity)
+        if outcome.wasAccepted && nano_atomic_load_acquire(workHint) == 0 { nano_atomic_store_release(workHint, 1) }
         lock.unlock()
         if wake { wakeConsumer() }
-        if let evicted { return .acceptedEvicting(evicted) }
-        return .accepted
+        return outcome
     }
 
     /// Withdraws a thread's registration as a room waiter (its wait timed out). Returns `false`
@@ -202,11 +138,7 @@ final class Mailbox<Message>: @unchecked Sendable {
     }
 
     private func withdrawRoomWaiter(where matches: (RoomWaiter) -> Bool) -> Bool {
-        lock.withLock {
-            guard let index = state.pointee.roomWaiters.firstIndex(where: matches) else { return false }
-            state.pointee.roomWaiters.remove(at: index)
-            return true
-        }
+        lock.withLock { state.pointee.withdrawRoomWaiter(where: matches) }
     }
 
     /// Refuses further messages and wakes the consumer and every sender waiting for room.
@@ -216,25 +148,12 @@ final class Mailbox<Message>: @unchecked Sendable {
     @usableFromInline @discardableResult
     func close(_ mode: StopMode, claimingIfIdle claim: Bool = false) -> CloseOutcome {
         lock.lock()
-        let changed: Bool
-        switch (state.pointee.closed, mode) {
-        case (nil, _), (.graceful?, .immediate):
-            state.pointee.closed = mode
-            changed = true
-        default:
-            changed = false
-        }
-        if changed, mode == .immediate { nano_atomic_store_release(immediateFlag, 1) }
-        let wake = changed && state.pointee.consumerParked
-        if wake { state.pointee.consumerParked = false }
-        // Nothing left to hand over: the caller may finish the service itself.
-        let claimed = wake && claim && state.pointee.pending.isEmpty && state.pointee.jobs.isEmpty
-        let waiters = state.pointee.roomWaiters
-        state.pointee.roomWaiters = []
+        let action = state.pointee.close(mode, claimingIfIdle: claim)
+        if action.changed, mode == .immediate { nano_atomic_store_release(immediateFlag, 1) }
         lock.unlock()
-        if wake && !claimed { wakeConsumer() }
-        for waiter in waiters { waiter.wake() }
-        return changed ? (claimed ? .closedAndClaimed : .closed) : .unchanged
+        if action.wakeConsumer { wakeConsumer() }
+        for waiter in action.roomWaiters { waiter.wake() }
+        return action.changed ? (action.claimed ? .closedAndClaimed : .closed) : .unchanged
     }
 
     /// What ``close(_:claimingIfIdle:)`` did.
@@ -263,7 +182,7 @@ final class Mailbox<Message>: @unchecked Sendable {
 
     /// Messages accepted and not yet handled (queued, plus a bounded mailbox's current batch).
     var depth: Int {
-        lock.withLock { state.pointee.pending.count + state.pointee.inBatch }
+        lock.withLock { state.pointee.depth }
     }
 }
 

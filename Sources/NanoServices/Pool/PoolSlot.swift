@@ -3,7 +3,8 @@
 ///
 /// Lifetime: created with the service; `service` is unowned because the service owns its
 /// mailbox, which owns this slot, and it keeps itself alive until its last slice has run.
-/// Thread safety: `service` is set once, before any message can be sent.
+/// Thread safety: `service` is set once, before any message can be sent; `@unchecked Sendable`
+/// is sound because every later access only reads it.
 @usableFromInline
 final class PoolSlot: @unchecked Sendable {
     let pool: ServicePool

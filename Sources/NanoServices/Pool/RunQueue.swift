@@ -1,14 +1,16 @@
 /// The order in which ready services get a pool thread: first come, first served.
+/// `Entry` is an unretained service in the runtime (any type in tests).
 /// Not thread-safe: guarded by its pool's lock.
-struct RunQueue {
-    private var items: [Unmanaged<_ServiceContext>?] = []
+struct RunQueue<Entry> {
+    private var items: [Entry?] = []
     private var head = 0
 
     var isEmpty: Bool { head == items.count }
+    var count: Int { items.count - head }
 
-    mutating func append(_ entry: Unmanaged<_ServiceContext>) { items.append(entry) }
+    mutating func append(_ entry: Entry) { items.append(entry) }
 
-    mutating func popFirst() -> Unmanaged<_ServiceContext>? {
+    mutating func popFirst() -> Entry? {
         guard head < items.count else { return nil }
         let entry = items[head]
         items[head] = nil

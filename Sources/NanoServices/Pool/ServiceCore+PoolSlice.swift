@@ -45,6 +45,9 @@ extension ServiceCore {
     /// Where a pooled service keeps what its thread's stack would hold: the loop's state, and
     /// the initializer until the first slice runs. Touched by one pool thread at a time (the
     /// mailbox's parked flag and the pool's queue hand it from one to the next).
+    /// `@unchecked Sendable` is sound for that reason: the run slot (see Mailbox+RunSlot.swift)
+    /// is taken and given back under the mailbox lock, which orders one thread's accesses
+    /// before the next one's.
     @usableFromInline
     final class PooledLoop: @unchecked Sendable {
         /// How many messages a slice handles at most before the service yields its pool

@@ -25,7 +25,7 @@ extension ServicePool {
     }
 
     /// Whether ``shutdown()`` has begun.
-    public var isShutDown: Bool { lock.withLock { shuttingDown } }
+    public var isShutDown: Bool { lock.withLock { state.shuttingDown } }
 
     func beginShutdown() throws(ServiceError) {
         if _ServiceContext.current?.pool === self {
@@ -39,9 +39,8 @@ extension ServicePool {
         // moment (its last handle may be gone already). Retaining after unlocking was the
         // heap corruption seen in nano-bench after a case's teardown.
         let (live, alreadyEmpty) = lock.withLock { () -> ([_ServiceContext], Bool) in
-            let first = !shuttingDown
-            shuttingDown = true
-            return (first ? services.all : [], first && services.isEmpty)
+            let (first, drainedNow) = state.beginShutdown()
+            return (first ? services.all : [], drainedNow)
         }
         if alreadyEmpty { drained.set() }
         for service in live { service.requestStop(.graceful) }
@@ -49,11 +48,7 @@ extension ServicePool {
 
     /// Every service has ended: let the threads go once they find no work.
     func endThreads() {
-        let (words, none) = lock.withLock { () -> ([UnsafeMutablePointer<UInt32>], Bool) in
-            exiting = true
-            defer { parked = [] }
-            return (parked, threads == 0)
-        }
+        let (words, none) = lock.withLock { state.endThreads() }
         if none { threadsEnded.set() }
         for word in words { ThreadParker.unpark(word) }
     }

@@ -22,35 +22,28 @@ extension ServicePool {
         let threadID = nano_thread_id()
         while true {
             lock.lock()
-            if let next = queue.popFirst() {
-                if queue.isEmpty { nano_atomic_store_release(readyHint, 0) }
+            switch state.nextStep(spins: spinNanoseconds > 0, parking: word) {
+            case .run(let next, let queueEmptied):
+                if queueEmptied { nano_atomic_store_release(readyHint, 0) }
                 lock.unlock()
                 runSlices(from: next, on: thread, threadID: threadID)
-                continue
-            }
-            if exiting || threads - blocked > threadCount {
+            case .exit(let lastThread):
                 // Shut down, or an extra thread started while others were blocked.
-                threads -= 1
-                let last = exiting && threads == 0
                 lock.unlock()
-                if last { threadsEnded.set() }
+                if lastThread { threadsEnded.set() }
                 return
-            }
-            if spinNanoseconds > 0 {
-                spinning += 1
+            case .spin:
                 lock.unlock()
                 var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
                 while nano_atomic_load_acquire(readyHint) == 0 && spinner.spin() {}
                 lock.lock()
-                spinning -= 1
-                if !queue.isEmpty || exiting {
-                    lock.unlock()
-                    continue
-                }
+                let lookAgain = state.spinEnded(parking: word)
+                lock.unlock()
+                if !lookAgain { ThreadParker.park(word) }
+            case .park:
+                lock.unlock()
+                ThreadParker.park(word)
             }
-            parked.append(word)
-            lock.unlock()
-            ThreadParker.park(word)
         }
     }
 
@@ -73,10 +66,8 @@ extension ServicePool {
     /// thread only if others wait too: otherwise this thread takes it at once.
     private func requeue(_ entry: Unmanaged<_ServiceContext>) {
         lock.lock()
-        let othersWaiting = !queue.isEmpty
-        queue.append(entry)
+        let helper = state.requeue(entry)
         nano_atomic_store_release(readyHint, 1)
-        let helper: Helper = othersWaiting ? claimHelper() : .none
         lock.unlock()
         bringIn(helper)
     }

@@ -30,7 +30,9 @@ import CNanoServicesShims
 ///
 /// Lifetime: a pool's threads start on first use and run until ``shutdown()`` (create pools
 /// once, like an `EventLoopGroup`); an idle pool thread costs one parked thread.
-/// Thread safety: every member may be used from any thread.
+/// Thread safety: every member may be used from any thread. `@unchecked Sendable` is sound:
+/// `state`, `services` and `nextThreadNumber` are only touched under `lock`, `readyHint` only
+/// through atomics, and the rest is immutable or thread-safe (`OneShotEvent`).
 public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// The pool's name: its threads are named after it (`name` truncated to 12 bytes, then a
     /// number), and pooled services report it as their thread name.
@@ -42,22 +44,15 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// How long an idle pool thread spins, looking for work, before it parks.
     let spinNanoseconds: Int64
 
-    // Guarded by `lock` (some internal: ServicePool+Shutdown.swift uses them too).
+    /// Guards `state`, `services` and `nextThreadNumber`.
     let lock: FutexLock
-    var queue = RunQueue()
-    /// Parking words of the threads parked for lack of work.
-    var parked: [UnsafeMutablePointer<UInt32>] = []
-    var threads = 0
-    var blocked = 0
-    var spinning = 0
-    var nextThreadNumber = 0
+    /// The queue and the thread accounting (see ``PoolState``). Guarded by `lock`.
+    var state: PoolState<Unmanaged<_ServiceContext>, UnsafeMutablePointer<UInt32>>
     /// Live services on this pool (unretained: each keeps itself alive until its last slice,
-    /// which removes it here first).
+    /// which removes it here first), for `shutdown()` to stop. Guarded by `lock`.
     var services = ServiceList(.pool)
-    /// `shutdown()` began: no new service is admitted.
-    var shuttingDown = false
-    /// Every service has ended after `shutdown()`: threads end once the queue is empty.
-    var exiting = false
+    /// Numbers the pool's threads. Guarded by `lock`.
+    var nextThreadNumber = 0
     /// Set when the last service of a shutting-down pool has ended.
     let drained = OneShotEvent()
     /// Set when the last thread of an exiting pool has ended.
@@ -86,10 +81,11 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         self.threadCount = threads
         self.stackSize = stackSize
         self.spinNanoseconds = spinBeforeParking.nanosecondsClamped
-        let words = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 64)
-        words.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+        self.state = PoolState(threadCount: threads)
+        // The lock and the ready hint spinning threads watch, each on a line of its own.
+        let words = CacheLine.allocate(lines: 2)
         lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
-        readyHint = (words + 64).assumingMemoryBound(to: UInt32.self)
+        readyHint = (words + CacheLine.size).assumingMemoryBound(to: UInt32.self)
     }
 
     deinit {
@@ -105,7 +101,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// Threads currently alive, and how many of them are blocked in calls. For tests (hence
     /// `package`). Any thread; takes the pool's lock.
     package var threadCounts: (alive: Int, blocked: Int) {
-        lock.withLock { (threads, blocked) }
+        lock.withLock { (state.threads, state.blocked) }
     }
 
     // MARK: Scheduling (runtime)
@@ -115,23 +111,21 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// thread and the pool has none.
     @usableFromInline
     func admit(_ service: _ServiceContext) throws(ServiceError) {
-        let (refused, start) = lock.withLock { () -> (Bool, Bool) in
-            if shuttingDown { return (true, false) }
-            services.insert(service)
-            guard threads == 0 else { return (false, false) }
-            threads += 1
-            return (false, true)
+        let admission = lock.withLock { () -> PoolState.Admission in
+            let admission = state.admit()
+            if admission != .refused { services.insert(service) }
+            return admission
         }
-        if refused {
+        if admission == .refused {
             throw ServiceError(
                 .spawnFailed, service: service.name,
                 message: "the pool '\(name)' has been shut down; services cannot be placed on it any more")
         }
-        guard start else { return }
+        guard admission == .admittedStartingThread else { return }
         let status = startThread()
         if status != 0 {
             lock.withLock {
-                threads -= 1
+                state.admissionFailed()
                 services.remove(service)
             }
             throw ServiceError(
@@ -145,7 +139,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     func serviceEnded(_ service: _ServiceContext) {
         let last = lock.withLock { () -> Bool in
             services.remove(service)
-            return shuttingDown && services.isEmpty
+            return state.serviceEnded()
         }
         if last { drained.set() }
     }
@@ -156,9 +150,8 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     @usableFromInline
     func schedule(_ service: _ServiceContext) {
         lock.lock()
-        queue.append(Unmanaged.passUnretained(service))
+        let helper = state.schedule(Unmanaged.passUnretained(service))
         nano_atomic_store_release(readyHint, 1)
-        let helper = claimHelper()
         lock.unlock()
         bringIn(helper)
     }
@@ -171,36 +164,15 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     func willBlock() {
         let handedOver = PoolThread.current?.takeNext()
         lock.lock()
-        blocked += 1
-        if let handedOver {
-            queue.append(handedOver)
-            nano_atomic_store_release(readyHint, 1)
-        }
-        let helper: Helper = queue.isEmpty ? .none : claimHelper()
+        let helper = state.willBlock(handingOver: handedOver)
+        if handedOver != nil { nano_atomic_store_release(readyHint, 1) }
         lock.unlock()
         bringIn(helper)
     }
 
-    /// Which thread will take the work just queued.
-    enum Helper {
-        /// A spinning thread will see it, or every unblocked thread is busy.
-        case none
-        case parked(UnsafeMutablePointer<UInt32>)
-        /// A new thread, already counted in `threads`.
-        case new
-    }
+    typealias Helper = PoolState<Unmanaged<_ServiceContext>, UnsafeMutablePointer<UInt32>>.Helper
 
-    /// Picks a thread for queued work: none if one is spinning, else a parked one, else a new
-    /// one while fewer than `threadCount` run unblocked. Call with `lock` held.
-    func claimHelper() -> Helper {
-        guard spinning == 0 else { return .none }
-        if let word = parked.popLast() { return .parked(word) }
-        guard threads - blocked < threadCount else { return .none }
-        threads += 1
-        return .new
-    }
-
-    /// Wakes or starts the thread `claimHelper` picked. Call without the lock.
+    /// Wakes or starts the thread the pool's state picked. Call without the lock.
     func bringIn(_ helper: Helper) {
         switch helper {
         case .none:
@@ -211,7 +183,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
             if startThread() != 0 {
                 // The system refused a thread: the pool's other threads carry on (there is
                 // one at least, started by `ensureStarted`).
-                lock.withLock { threads -= 1 }
+                lock.withLock { state.threadFailedToStart() }
             }
         }
     }
@@ -219,6 +191,6 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// The blocked pool thread is running again.
     @usableFromInline
     func didUnblock() {
-        lock.withLock { blocked -= 1 }
+        lock.withLock { state.didUnblock() }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
 /// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitTarget`
-/// is guarded by `waitLock`, and the `var`s are touched only on the service's thread (asserted
+/// is behind its own lock, and the `var`s are touched only on the service's thread (asserted
 /// in debug builds where they change).
 public class _ServiceContext: @unchecked Sendable {
     /// The service's name.
@@ -57,10 +57,8 @@ public class _ServiceContext: @unchecked Sendable {
     @usableFromInline let callTimeoutNanoseconds: Int64?
     let onCastError: (@Sendable (CastError) -> Void)?
     let whenFull: MailboxPolicy.WhenFull
-    /// Guards `waitTarget` (see WaitGraph.swift).
-    let waitLock: FutexLock
-    /// The service this service's thread is blocked on in a call, if any. Guarded by `waitLock`.
-    let waitTarget: UnsafeMutablePointer<_ServiceContext?>
+    /// The service this service's thread is blocked on in a call, if any (see WaitGraph.swift).
+    let waitTarget = Locked<_ServiceContext?>(nil)
 
     // `async` methods (see AsyncMethods.swift). Service thread only.
     /// The executor the tasks of `async` methods prefer. Created on first use.
@@ -127,15 +125,6 @@ public class _ServiceContext: @unchecked Sendable {
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
         self.whenFull = options.mailbox.whenFull
         self.timerScheduler = TimerScheduler.serving(options.clock)
-        // One allocation for both: the target (a pointer), then the lock word.
-        let block = UnsafeMutableRawPointer.allocate(
-            byteCount: MemoryLayout<_ServiceContext?>.stride + MemoryLayout<UInt32>.size,
-            alignment: MemoryLayout<_ServiceContext?>.alignment)
-        waitTarget = block.bindMemory(to: _ServiceContext?.self, capacity: 1)
-        waitTarget.initialize(to: nil)
-        let lockWord = (block + MemoryLayout<_ServiceContext?>.stride).bindMemory(to: UInt32.self, capacity: 1)
-        lockWord.initialize(to: 0)
-        waitLock = FutexLock(word: lockWord)
     }
 
     /// The service's logger: ``ServiceOptions/logger`` (or the process's "NanoServices" logger)
@@ -158,15 +147,11 @@ public class _ServiceContext: @unchecked Sendable {
     /// `LoggingSystem` bootstrapped by then.
     private static let defaultLogger = Logger(label: "NanoServices")
 
-    deinit {
-        waitTarget.deinitialize(count: 1)
-        UnsafeMutableRawPointer(waitTarget).deallocate()  // and the lock word after it
-    }
-
     // MARK: Generated code
 
     /// Reports an error thrown by a `@Cast` method. Service thread.
     public final func _reportCastError(_ error: any Error, method: StaticString) {
+        assertOnServiceThread("_reportCastError")
         if let supervision {
             supervision.noteFailure(error, method: "\(method)", of: self)
             return
@@ -227,6 +212,14 @@ public class _ServiceContext: @unchecked Sendable {
     @inlinable
     final var isCurrentThread: Bool {
         nano_current_service() == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Debug builds: stops the process if the calling thread is not running this service
+    /// (its own thread, a pool thread running its slice, or a caller running it inline).
+    /// For code documented "service thread only". Release builds: nothing.
+    @inlinable
+    final func assertOnServiceThread(_ what: StaticString) {
+        assert(isCurrentThread, "NanoServices: \(what) must run on the service's thread")
     }
 
     /// Throws `deadlock` if called on the service's own thread, where waiting for the service

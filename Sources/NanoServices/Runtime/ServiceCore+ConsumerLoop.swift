@@ -94,6 +94,7 @@ extension ServiceCore {
         holding held: inout MessageBuffer<Envelope>, methods: inout MethodStatisticsCache, batchStart: UInt64,
         budget: inout Int
     ) {
+        assertOnServiceThread("handling a message")
         batch.drain { message in
             if isHeldByAsyncMethod {
                 held.append(consume message)

@@ -25,7 +25,7 @@ extension _ServiceContext {
 
     /// Which service this service's thread is blocked on, if any (a strong reference).
     final func blockedOn() -> _ServiceContext? {
-        waitLock.withLock { waitTarget.pointee }
+        waitTarget.withLock { $0 }
     }
 
     /// Records that this service's thread is about to block on a call to `target`, unless that
@@ -33,7 +33,7 @@ extension _ServiceContext {
     /// `method` is the call's method, or "join" with `joining` for a join.
     @usableFromInline
     final func beginWaiting(on target: _ServiceContext, method: StaticString, joining: Bool = false) throws(ServiceError) {
-        waitLock.withLock { waitTarget.pointee = target }
+        waitTarget.withLock { $0 = target }
         var node = target.blockedOn()
         var hops = 0
         while let current = node, hops < 100_000 {
@@ -56,7 +56,7 @@ extension _ServiceContext {
     /// This service's thread is no longer blocked.
     @usableFromInline
     final func endWaiting() {
-        waitLock.withLock { waitTarget.pointee = nil }
+        waitTarget.withLock { $0 = nil }
     }
 
     /// The names along the wait edges from this service through `target` back to this one.

@@ -116,7 +116,7 @@ extension Mailbox {
     /// restart. Service thread only; one lock round trip.
     func takeQueued(into batch: inout MessageBuffer<Message>) {
         lock.lock()
-        state.pointee.pending.swapContents(with: &batch)
+        state.pointee.takeQueued(into: &batch)
         lock.unlock()
     }
 }

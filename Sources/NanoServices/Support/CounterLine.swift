@@ -1,6 +1,6 @@
 import CNanoServicesShims
 
-/// Up to eight 64-bit counters on a cache line of their own, written by one thread and read
+/// Up to eight 64-bit counters on a cache line of their own (``CacheLine``), written by one thread and read
 /// by any.
 ///
 /// Why a line of their own: a counter the service thread bumps per message must not share a
@@ -11,6 +11,7 @@ import CNanoServicesShims
 /// Thread safety: each slot has one writer, which updates it with a relaxed load and store
 /// (no read-modify-write); readers use relaxed loads and see some recent value.
 /// Lifetime: the owner calls ``deallocate()`` once, when no thread can touch it any more.
+/// `@unchecked Sendable` is sound: the line is only read and written through atomics.
 @usableFromInline
 struct CounterLine: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<UInt64>
@@ -19,8 +20,8 @@ struct CounterLine: @unchecked Sendable {
 
     /// A zeroed line. Cost: one aligned allocation.
     init() {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
-        base = raw.initializeMemory(as: UInt64.self, repeating: 0, count: Self.slots)
+        assert(Self.slots * MemoryLayout<UInt64>.stride <= CacheLine.size)
+        base = CacheLine.allocate(lines: 1).bindMemory(to: UInt64.self, capacity: Self.slots)
     }
 
     func deallocate() { UnsafeMutableRawPointer(base).deallocate() }

@@ -9,6 +9,7 @@ extension _ServiceContext {
 
     /// The service's timer table, created on first use. Service thread.
     final func timerTableCreatingIfNeeded() -> ServiceTimerTable {
+        assertOnServiceThread("a timer's creation")
         if let timerTable { return timerTable }
         let created = ServiceTimerTable(
             scheduler: timerScheduler, metrics: statistics.metrics.map { TimerMetrics(serviceName: $0.serviceName) })

@@ -6,8 +6,8 @@ struct MailboxLayoutTests {
     @Test("every word in its own place; a hot service's words on lines of their own, a pooled one's on two lines; the state after them",
           arguments: [false, true])
     func wordsDoNotOverlap(pooled: Bool) {
-        let layout = Mailbox<Int>.Layout(pooled: pooled, stateSize: 72)
-        let line = Mailbox<Int>.Layout.line
+        let layout = Mailbox<Int>.Layout(pooled: pooled)
+        let line = CacheLine.size
         // (offset, size) of the lock, the hint, the wake word, the immediate flag, the CPU, the pacing.
         let fields = [(0, 4), (layout.workHint, 4), (layout.wake, 4), (layout.immediate, 4), (layout.consumerCPU, 4),
                       (layout.pacing, MemoryLayout<BatchPacing>.size)]
@@ -18,8 +18,7 @@ struct MailboxLayoutTests {
             }
         }
         #expect(layout.pacing % MemoryLayout<BatchPacing>.alignment == 0)
-        #expect(layout.stateOffset % line == 0)
-        #expect(layout.bytes == layout.stateOffset + 72)
+        #expect(layout.stateOffset == layout.lines * line)
         // The producers' line (lock and hint) holds no word the consumer writes or reads per message.
         for consumerWord in [layout.wake, layout.immediate, layout.consumerCPU, layout.pacing] {
             #expect(consumerWord / line != 0)

@@ -59,7 +59,7 @@ struct MessageEnumGenerator {
             writer.line("@available(*, deprecated, message: \"calls deprecated methods of '\(model.typeName)'\")")
         }
         writer.block(
-            "\(access)consuming func _handle(_ instance: inout \(model.typeName), _ context: NanoServices._ServiceContext) {"
+            "\(access)consuming func _handle(_ instance: inout \(model.typeName), _ context: NanoServices._HandlerContext) {"
         ) { body in
             body.switchBlock("switch consume self {") { cases in
                 for method in model.messageMethods {

@@ -28,7 +28,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -129,7 +129,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    package consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    package consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -227,7 +227,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -329,7 +329,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .reset:
                             instance.reset()
@@ -473,7 +473,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -578,7 +578,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Tally, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Tally, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .increment(let step):
                             instance.increment(by: step)
@@ -705,7 +705,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Queue, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Queue, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .push(let element):
                             instance.push(element)
@@ -826,7 +826,7 @@ struct AccessLevelTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Idle, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Idle, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -911,7 +911,7 @@ struct AccessLevelTests {
                         case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                         /// Runs the method the message stands for. Service thread.
-                        consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                        consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                             switch consume self {
                             case .add(let n):
                                 instance.add(n)

@@ -35,7 +35,7 @@ struct AsyncMethodExpansionTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .fetch(let id, let reply):
                             let _$instance = Self._$moved(instance)
@@ -275,7 +275,7 @@ struct AsyncMethodExpansionTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Fetcher, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .fetch(let reply):
                             reply._succeed(instance.fetch())

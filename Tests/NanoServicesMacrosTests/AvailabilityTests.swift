@@ -47,7 +47,7 @@ struct AvailabilityTests {
 
                     /// Runs the method the message stands for. Service thread.
                     @available(*, deprecated, message: "calls deprecated methods of 'Counter'")
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .increment(let n):
                             instance.increment(n)
@@ -204,7 +204,7 @@ struct AvailabilityTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -314,7 +314,7 @@ struct AvailabilityTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .total(let reply):
                             reply._succeed(instance.total())

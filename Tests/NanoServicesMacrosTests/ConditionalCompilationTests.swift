@@ -51,7 +51,7 @@ struct ConditionalCompilationTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .always(let reply):
                             reply._succeed(instance.always())
@@ -250,7 +250,7 @@ struct ConditionalCompilationTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .ping:
                             instance.ping()
@@ -374,7 +374,7 @@ struct ConditionalCompilationTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Probe, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         #if canImport(Foundation) && (DEBUG || TESTING)
                         case .trace(let line):

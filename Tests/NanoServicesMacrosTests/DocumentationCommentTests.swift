@@ -54,7 +54,7 @@ struct DocumentationCommentTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)

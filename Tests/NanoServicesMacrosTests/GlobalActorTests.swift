@@ -49,7 +49,7 @@ struct GlobalActorTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .refresh:
                             instance.refresh()
@@ -188,7 +188,7 @@ struct GlobalActorTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -296,7 +296,7 @@ struct GlobalActorTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Screen, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .refresh:
                             instance.refresh()

@@ -28,7 +28,7 @@ struct InitializerTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Ticker, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Ticker, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .tick:
                             instance.tick()
@@ -126,7 +126,7 @@ struct InitializerTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -262,7 +262,7 @@ struct InitializerTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Cache, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Cache, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -343,7 +343,7 @@ struct InitializerTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Configured, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Configured, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -433,7 +433,7 @@ struct InitializerTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Tally, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Tally, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)

@@ -43,7 +43,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
@@ -177,7 +177,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .sync(let reply):
                             let _$instance = Self._$moved(instance)
@@ -330,7 +330,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .save(let reply):
                             do {
@@ -459,7 +459,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -574,7 +574,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
@@ -722,7 +722,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -820,7 +820,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)
@@ -980,7 +980,7 @@ struct MarkerDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case ._$timerTick(let tick):
                             tick._run(&instance, context)

@@ -26,7 +26,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -124,7 +124,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .current(let reply):
                             reply._succeed(instance.current())
@@ -236,7 +236,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .checkedReset(let value, let reply):
                             do {
@@ -353,7 +353,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .save(let reply):
                             do {
@@ -465,7 +465,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Journal, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .flush(let reply):
                             instance.flush()
@@ -573,7 +573,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout AuditLog, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout AuditLog, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .append(let line, let level):
                             do {
@@ -676,7 +676,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Parser, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Parser, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .parse(let text, let reply):
                             do {
@@ -793,7 +793,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .bump(let reply):
                             reply._succeed(instance.bump())
@@ -910,7 +910,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Clock, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Clock, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .tick:
                             instance.tick()
@@ -1031,7 +1031,7 @@ struct MethodKindTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)

@@ -32,7 +32,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Pipeline, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Pipeline, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .ingest(let batch):
                             instance.ingest(Self._$moved(consume batch))
@@ -188,7 +188,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Board, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Board, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .move(let start, let end):
                             instance.move(from: start, to: end)
@@ -308,7 +308,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Client, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Client, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .connect(let host, let port, let reply):
                             reply._succeed(instance.connect(host: host, port: port))
@@ -431,7 +431,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add_1(let n):
                             instance.add(n)
@@ -599,7 +599,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Runner, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Runner, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .run(let body):
                             instance.run(body)
@@ -717,7 +717,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Node, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Node, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .linked(let other, let reply):
                             reply._succeed(instance.linked(to: other))
@@ -830,7 +830,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Switchboard, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Switchboard, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .route(let _$instance, let _$context, let _$reply, let reply):
                             reply._succeed(instance.route(instance: _$instance, context: _$context, reply: _$reply))
@@ -945,7 +945,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Settings, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Settings, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .`default`(let key, let reply):
                             reply._succeed(instance.`default`(for: key))
@@ -1064,7 +1064,7 @@ struct ParameterTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Vault, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Vault, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .stamp(let buffer, let reply):
                             reply._succeed(instance.stamp(Self._$moved(consume buffer)))

@@ -276,7 +276,7 @@ struct ProtocolConformanceTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .put(let key, let value):
                             instance.put(key, value)

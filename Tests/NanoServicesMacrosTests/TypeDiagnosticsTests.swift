@@ -123,7 +123,7 @@ struct TypeDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -235,7 +235,7 @@ struct TypeDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)
@@ -350,7 +350,7 @@ struct TypeDiagnosticsTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._ServiceContext) {
+                    public consuming func _handle(_ instance: inout Counter, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .add(let n):
                             instance.add(n)

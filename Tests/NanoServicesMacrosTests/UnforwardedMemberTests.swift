@@ -62,7 +62,7 @@ struct UnforwardedMemberTests {
                     case _$timerTick(NanoServices._ServiceTimerTick<_$Message>)
 
                     /// Runs the method the message stands for. Service thread.
-                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._ServiceContext) {
+                    consuming func _handle(_ instance: inout Store, _ context: NanoServices._HandlerContext) {
                         switch consume self {
                         case .get(let key, let reply):
                             reply._succeed(instance.get(key))

@@ -13,10 +13,7 @@ extension Mailbox {
     /// uncontended lock round trip.
     @inlinable
     func claimIfIdle() -> Bool {
-        lock.lock()
-        let idle = state.pointee.claimIfIdle()
-        lock.unlock()
-        return idle
+        lock.withLock { state.pointee.claimIfIdle() }
     }
 
     /// Gives the run slot claimed by ``claimIfIdle()`` back. Returns `true` when work arrived
@@ -26,9 +23,6 @@ extension Mailbox {
     /// uncontended lock round trip.
     @inlinable
     func releaseClaim() -> Bool {
-        lock.lock()
-        let workArrived = state.pointee.releaseClaim()
-        lock.unlock()
-        return workArrived
+        lock.withLock { state.pointee.releaseClaim() }
     }
 }

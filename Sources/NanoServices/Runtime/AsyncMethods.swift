@@ -20,26 +20,9 @@ extension _ServiceContext {
     @TaskLocal @usableFromInline
     static var currentAsyncMethod: AsyncMethodTask?
 
-    /// Starts an `async` method. Generated code; service thread only.
-    ///
-    /// - Parameters:
-    ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
-    ///   - body: runs the method and answers its caller.
-    public final func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
-        startAsync(reentrant: reentrant, reply: nil, body)
-    }
-
-    /// Starts an `async` method that answers `reply` (a call). Generated code; service thread
-    /// only. If the instance is dropped by a restart while the method is suspended, the
-    /// runtime answers the caller with `restarted` at once and the method's own late answer
-    /// is dropped.
-    public final func _startAsync<Value>(
-        reentrant: Bool, reply: _Reply<Value>, _ body: sending @escaping () async -> Void
-    ) {
-        startAsync(reentrant: reentrant, reply: reply, body)
-    }
-
-    private final func startAsync(
+    /// Starts an `async` method (see ``_HandlerContext/_startAsync(reentrant:_:)``); `reply`
+    /// is the call's, `nil` for a cast. Service thread only.
+    final func startAsync(
         reentrant: Bool, reply: (any _RuntimeAnswerable)?, _ body: sending @escaping () async -> Void
     ) {
         assert(isCurrentThread, "NanoServices: _startAsync must run on the service's thread")

@@ -4,14 +4,15 @@ import Logging
 import Synchronization
 
 /// The part of a running service that does not depend on its message type: identity,
-/// state, counters, logging and termination. Generated code sees it only as the
-/// `context` argument of `_handle`, to report a cast's error.
+/// state, counters, logging and termination. Generated code never sees it: it gets a
+/// ``_HandlerContext``.
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
 /// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitTarget`
 /// is behind its own lock, and the `var`s are touched only on the service's thread (asserted
 /// in debug builds where they change).
-public class _ServiceContext: @unchecked Sendable {
+@usableFromInline
+class _ServiceContext: @unchecked Sendable {
     /// The service's name.
     @usableFromInline let name: String
     /// A number no other service of this process has: what errors and failures are attributed
@@ -150,8 +151,8 @@ public class _ServiceContext: @unchecked Sendable {
     // MARK: Generated code
 
     /// Reports an error thrown by a `@Cast` method. Service thread.
-    public final func _reportCastError(_ error: any Error, method: StaticString) {
-        assertOnServiceThread("_reportCastError")
+    final func reportCastError(_ error: any Error, method: StaticString) {
+        assertOnServiceThread("reporting a cast's error")
         if let supervision {
             supervision.noteFailure(error, method: "\(method)", of: self)
             return

@@ -150,9 +150,9 @@ extension ServiceCore {
         }
         if let context {
             var pending: Message? = consume message
-            ServiceContext.withValue(context) { pending.take()!._handle(&instance, self) }
+            ServiceContext.withValue(context) { pending.take()!._handle(&instance, _HandlerContext(self)) }
         } else {
-            (consume message)._handle(&instance, self)
+            (consume message)._handle(&instance, _HandlerContext(self))
         }
     }
 

@@ -28,17 +28,10 @@ extension ServiceCore {
     func call<Result>(
         _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
     ) throws -> sending Result {
-        let method = message._methodName
-        let start = sendTime
-        do {
-            let value = try callBlocking(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
-            if start != 0 { recordCallDuration(method, since: start) }
-            return value
-        } catch {
-            if start != 0 { recordCallDuration(method, since: start) }
-            noteCallFailed(error, method: method)
-            throw error
-        }
+        let (method, start) = (message._methodName, sendTime)
+        defer { if start != 0 { recordCallDuration(method, since: start) } }
+        do { return try callBlocking(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds) }
+        catch { noteCallFailed(error, method: method); throw error }
     }
 
     /// Sends a call and suspends the calling task until the answer; counts and logs like the
@@ -47,17 +40,10 @@ extension ServiceCore {
     func call<Result>(
         _ message: consuming Message, _ reply: _Reply<Result>, timeoutNanoseconds: Int64?
     ) async throws -> sending Result {
-        let method = message._methodName
-        let start = sendTime
-        do {
-            let value = try await callSuspending(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds)
-            if start != 0 { recordCallDuration(method, since: start) }
-            return value
-        } catch {
-            if start != 0 { recordCallDuration(method, since: start) }
-            noteCallFailed(error, method: method)
-            throw error
-        }
+        let (method, start) = (message._methodName, sendTime)
+        defer { if start != 0 { recordCallDuration(method, since: start) } }
+        do { return try await callSuspending(consume message, reply, start: start, timeoutNanoseconds: timeoutNanoseconds) }
+        catch { noteCallFailed(error, method: method); throw error }
     }
 
     /// Sends a call and blocks the calling thread until the answer (spin, then park).

@@ -14,7 +14,7 @@ public protocol _ServiceMessage: SendableMetatype {
     associatedtype Instance
 
     /// Invokes the method the message stands for, and answers the caller if it is a call.
-    consuming func _handle(_ instance: inout Instance, _ context: _ServiceContext)
+    consuming func _handle(_ instance: inout Instance, _ context: _HandlerContext)
 
     /// Fails the message's caller with `error` because the message will never be handled.
     /// Returns `false` for a cast (the runtime counts it as dropped), `true` for a call (a

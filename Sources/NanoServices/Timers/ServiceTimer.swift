@@ -87,7 +87,7 @@ final class ServiceTimer<Message: _ServiceMessage>: TimerEntry, @unchecked Senda
         do {
             try action(&instance)
         } catch {
-            core._reportCastError(error, method: "timer tick")
+            core.reportCastError(error, method: "timer tick")
         }
         core.timerCounters.noteHandled(metrics: metrics)
         if repetition == .fixedDelay && !isEnded.load(ordering: .acquiring) {

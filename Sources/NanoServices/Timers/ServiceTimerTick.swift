@@ -11,7 +11,7 @@ public struct _ServiceTimerTick<Message: _ServiceMessage>: Sendable {
     /// Runs the timer's action on the instance, unless the timer was cancelled or replaced
     /// after the tick was sent, or the service is stopping (the tick is then skipped and
     /// counted). Service thread.
-    public func _run(_ instance: inout Message.Instance, _ context: _ServiceContext) {
+    public func _run(_ instance: inout Message.Instance, _ context: _HandlerContext) {
         timer.handleTick(&instance)
     }
 

@@ -32,6 +32,12 @@ enum RoomWaiter {
 /// Not thread-safe: the mailbox guards it with its lock.
 @usableFromInline
 struct MailboxState<Message, Job>: ~Copyable {
+    // Stored in this order (Swift keeps it): what every send reads and writes — the policy,
+    // the buffer's header, the run slot, the stop mode, the batch in hand — fits the first
+    // cache line; room waiters and jobs come after it.
+    /// How many messages may be queued (plus the batch in hand); `Int.max`: unbounded.
+    @usableFromInline let capacity: Int
+    @usableFromInline let whenFull: MailboxPolicy.WhenFull
     /// Messages accepted and not yet taken by the consumer.
     @usableFromInline var pending = MessageBuffer<Message>()
     /// The consumer found nothing to do and is parked (or, pooled, idle and unscheduled).
@@ -45,9 +51,6 @@ struct MailboxState<Message, Job>: ~Copyable {
     @usableFromInline var jobs = ContiguousArray<Job>()
     /// The consumer has ended: no job can run any more.
     @usableFromInline var finished = false
-    /// How many messages may be queued (plus the batch in hand); `Int.max`: unbounded.
-    @usableFromInline let capacity: Int
-    @usableFromInline let whenFull: MailboxPolicy.WhenFull
 
     @inlinable
     init(capacity: Int = .max, whenFull: MailboxPolicy.WhenFull = .block) {

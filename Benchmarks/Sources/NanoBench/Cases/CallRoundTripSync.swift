@@ -59,6 +59,10 @@ struct CallRoundTripSync: BenchCase {
                     precondition(value == ops)
                 }
             },
+            Contender("cache-line ping-pong (floor)", operations: fast,
+                      note: "not a peer: two threads bounce one word on one cache line, both spinning; the hardware floor of any cross-thread round trip (a call to a service with its own thread pays at least this)") { ops in
+                CacheLinePingPong.measure(rounds: ops)
+            },
             Contender("DispatchQueue sync", operations: inline,
                       note: "no thread hop: `sync` runs the block on the caller's own thread (not a cross-thread round trip)") { ops in
                 MonotonicClock.measure {
@@ -80,6 +84,10 @@ struct CallRoundTripSync: BenchCase {
             let perOp = nanoRow.nanosecondsPerOperation
             report.targets.append(TargetCheck(target: "≈2 µs per sync call", met: perOp <= 2_200,
                                               measured: Format.nanoseconds(perOp)))
+            let floor = report.measurements.first { $0.peer == "cache-line ping-pong (floor)" }?.nanosecondsPerOperation
+            report.targets.append(TargetCheck(
+                target: "sync call to a service with its own thread ≤ 450 ns (issue 12; floor: cache-line ping-pong)", met: perOp <= 450,
+                measured: Format.nanoseconds(perOp) + (floor.map { ", floor " + Format.nanoseconds($0) } ?? "")))
         }
         return report
     }

@@ -8,11 +8,9 @@ import CNanoServicesShims
 /// yields keeps the very thread it waits for from running. `SpinWait` pauses the CPU for the
 /// first rounds, then calls `sched_yield`, and reports exhaustion after `budget`.
 ///
-/// Between two looks it pauses once, for the first 512 looks (about the time 8 pauses per
-/// look for 64 looks took before), so an answer is seen within one `pause` of arriving. Two
-/// threads bounce a cache line in 70–120 ns here (nano-bench `call-sync`, "cache-line
-/// ping-pong"): backing off to 8 pauses between looks (to 64 before that) made each side of a
-/// call round trip wait for the spinner's next look, about 100 ns per call (docs/PERFORMANCE.md).
+/// Between two looks it pauses at most 8 times (a `pause` is about 25 ns on this machine's
+/// CPUs), so an answer is seen within about 200 ns of arriving: backing off further, as it
+/// did before (up to 64 pauses), made a call round trip wait for the spinner's next look.
 @usableFromInline
 struct SpinWait {
     @usableFromInline let deadline: UInt64
@@ -29,8 +27,8 @@ struct SpinWait {
     mutating func spin() -> Bool {
         if deadline == 0 { return false }
         rounds &+= 1
-        if rounds < 512 {
-            nano_cpu_relax()
+        if rounds < 64 {
+            for _ in 0..<(1 << min(rounds, 3)) { nano_cpu_relax() }
             return true
         }
         nano_thread_yield()

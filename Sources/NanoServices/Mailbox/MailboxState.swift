@@ -122,7 +122,7 @@ struct MailboxState<Message, Job>: ~Copyable {
     /// Queues an executor job. Jobs are never refused while the consumer runs, whatever the
     /// stop mode or capacity. Returns `nil` once the consumer has finished (the job cannot
     /// run), else whether the caller must wake the consumer.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func sendJob(_ job: Job) -> Bool? {
         if finished { return nil }
         jobs.append(job)
@@ -131,7 +131,7 @@ struct MailboxState<Message, Job>: ~Copyable {
 
     /// Withdraws the first room waiter that `matches` (its sender gave up). Returns `false`
     /// if none is registered: it was woken already, and its wake-up is on its way.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func withdrawRoomWaiter(where matches: (RoomWaiter) -> Bool) -> Bool {
         guard let index = roomWaiters.firstIndex(where: matches) else { return false }
         roomWaiters.remove(at: index)
@@ -169,7 +169,7 @@ struct MailboxState<Message, Job>: ~Copyable {
     /// Refuses further messages. An immediate close upgrades an earlier graceful one; any
     /// other repeated close changes nothing. With `claim`, a parked consumer with nothing
     /// queued is not woken: the caller takes its run slot instead.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func close(_ mode: StopMode, claimingIfIdle claim: Bool) -> CloseAction {
         let changed: Bool
         switch (closed, mode) {
@@ -222,7 +222,7 @@ struct MailboxState<Message, Job>: ~Copyable {
     /// mailbox counts `stillHeld` (taken earlier, not yet handled) plus the new batch as in
     /// hand. When the result says the consumer must not return (see ``Take/mustReturn``), it
     /// may look again or ``parkConsumer()``.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func take(
         into batch: inout MessageBuffer<Message>,
         jobs taken: inout ContiguousArray<Job>,
@@ -253,14 +253,14 @@ struct MailboxState<Message, Job>: ~Copyable {
 
     /// The consumer found nothing to do and parks: the next send, job or close takes its run
     /// slot and wakes it.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func parkConsumer() {
         consumerParked = true
     }
 
     /// Bounded mailboxes: the consumer handled its last batch except `stillHeld` messages.
     /// Returns the room waiters to wake (all of them: each looks again).
-    @inlinable
+    @inlinable @inline(__always)
     mutating func acknowledgeBatch(stillHeld: Int) -> [RoomWaiter] {
         inBatch = stillHeld
         let waiters = roomWaiters
@@ -270,7 +270,7 @@ struct MailboxState<Message, Job>: ~Copyable {
 
     /// Takes every queued message into `batch` (which must be empty), to be dropped on a
     /// restart.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func takeQueued(into batch: inout MessageBuffer<Message>) {
         pending.swapContents(with: &batch)
     }
@@ -280,7 +280,7 @@ struct MailboxState<Message, Job>: ~Copyable {
     /// Claims the run slot if the consumer is parked with nothing queued, nothing to run and
     /// no stop requested: then no message sent before the caller's is still unhandled, so
     /// handling the caller's message now keeps the mailbox order.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func claimIfIdle() -> Bool {
         guard consumerParked && closed == nil && isEmpty else { return false }
         consumerParked = false
@@ -291,7 +291,7 @@ struct MailboxState<Message, Job>: ~Copyable {
     /// meanwhile (a message, a job, a stop): the slot stays taken and the caller must schedule
     /// the consumer, as a sender that found it parked would. Otherwise the consumer is parked
     /// again.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func releaseClaim() -> Bool {
         let workArrived = closed != nil || !isEmpty
         if !workArrived { consumerParked = true }

@@ -7,17 +7,18 @@
 /// be kept beyond. One unretained reference, free to pass.
 @frozen
 public struct _HandlerContext {
-    /// Unretained: the runtime holds the service while it handles the message, and building
-    /// a context for every message must cost nothing (a retain and a release per message
-    /// showed in the cast-chain benchmark).
-    @usableFromInline unowned(unsafe) let service: _ServiceContext
+    /// Unretained, and used without retaining it (`_withUnsafeGuaranteedRef`): the runtime
+    /// holds the service while it handles the message, so a context must cost nothing to make
+    /// for every message, nor to use (a retain per `async` method start showed in
+    /// `nano-bench --filter async-method`).
+    @usableFromInline let service: Unmanaged<_ServiceContext>
 
-    @inlinable init(_ service: _ServiceContext) { self.service = service }
+    @inlinable init(_ service: _ServiceContext) { self.service = .passUnretained(service) }
 
     /// Reports an error thrown by a `@Cast` method: to its supervisor, to
     /// ``ServiceOptions/onCastError``, or to the log. Service thread.
     public func _reportCastError(_ error: any Error, method: StaticString) {
-        service.reportCastError(error, method: method)
+        service._withUnsafeGuaranteedRef { $0.reportCastError(error, method: method) }
     }
 
     /// Starts an `async` cast method. Service thread.
@@ -26,7 +27,9 @@ public struct _HandlerContext {
     ///   - reentrant: `true` for `@Reentrant` methods, which do not hold the service.
     ///   - body: runs the method.
     public func _startAsync(reentrant: Bool, _ body: sending @escaping () async -> Void) {
-        service.startAsync(reentrant: reentrant, reply: nil, body)
+        // Sound: `body` was sent here and goes on to the service; nothing else uses it.
+        nonisolated(unsafe) let method = body
+        service._withUnsafeGuaranteedRef { $0.startAsync(reentrant: reentrant, reply: nil, method) }
     }
 
     /// Starts an `async` call method that answers `reply`. Service thread. If the instance is
@@ -35,6 +38,8 @@ public struct _HandlerContext {
     public func _startAsync<Value>(
         reentrant: Bool, reply: _Reply<Value>, _ body: sending @escaping () async -> Void
     ) {
-        service.startAsync(reentrant: reentrant, reply: reply, body)
+        // Sound: `body` was sent here and goes on to the service; nothing else uses it.
+        nonisolated(unsafe) let method = body
+        service._withUnsafeGuaranteedRef { $0.startAsync(reentrant: reentrant, reply: reply, method) }
     }
 }

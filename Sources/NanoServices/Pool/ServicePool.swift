@@ -17,7 +17,7 @@ import CNanoServicesShims
 /// woken by a pool thread runs next on that thread (see ``PoolThread``); and a blocking call
 /// that finds the service idle runs the method on the caller's thread (see
 /// ServiceCore+InlineCall.swift). Either way, one thread at a time. A service
-/// waiting for work costs no thread, only its memory (about 3 KiB). ``shared`` has one thread
+/// waiting for work costs no thread, only its memory (about 1.5 KiB). ``shared`` has one thread
 /// per core.
 ///
 /// Blocking: a pooled service's method that makes a *blocking* call (or waits for room in a

@@ -12,7 +12,7 @@ public enum ServicePlacement: Sendable, CustomStringConvertible {
     /// A dedicated OS thread, named after the service, with ``ServiceOptions/stackSize``.
     /// The lowest latency, and the right choice for a service that blocks.
     case ownThread
-    /// The threads of `pool`: no thread per service, about 3 KiB per idle service.
+    /// The threads of `pool`: no thread per service, about 1.5 KiB per idle service.
     case pool(ServicePool)
 
     /// The process-wide ``ServicePool/shared`` pool (one thread per core).

@@ -38,8 +38,10 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// read by callers deciding whether spinning can pay off.
     @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
     @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
-    /// `Int.max`: unbounded. Immutable, so readable without the lock.
-    @inlinable var capacity: Int { state.pointee.capacity }
+    /// `Int.max`: unbounded. A copy of the state's, for readers without the lock: reading any
+    /// field of `state` unlocked is a Swift access to the whole value, which races with a
+    /// locked sender's mutation of it (the Thread Sanitizer reports it).
+    @usableFromInline let capacity: Int
     /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
     /// the producers' cache line, since they read this object's fields on every send.
     @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
@@ -61,6 +63,7 @@ final class Mailbox<Message>: @unchecked Sendable {
         pacing.initialize(to: BatchPacing())
         state = (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
         state.initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
+        capacity = policy.capacity
     }
 
     @inlinable

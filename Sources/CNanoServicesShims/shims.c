@@ -182,3 +182,10 @@ uint64_t nano_call_site_key(void) {
     return 0;
 #endif
 }
+
+// Part of the Swift runtime's ABI (swift/Runtime/Concurrency.h), in Swift's calling convention.
+extern void *swift_task_getCurrent(void) __attribute__((swiftcall));
+
+bool nano_inside_task(void) {
+    return swift_task_getCurrent() != NULL;
+}

@@ -94,6 +94,11 @@ void nano_set_current_pool_thread(void *thread);
 /// caller. Slow (walks the stack): for once-per-call-site diagnostics only.
 uint64_t nano_call_site_key(void);
 
+/// Whether the calling thread runs a Swift concurrency task right now. One thread-local read:
+/// it asks the Swift runtime's `swift_task_getCurrent`, the entry point behind
+/// `withUnsafeCurrentTask`, without that function's closure and generic metadata.
+bool nano_inside_task(void);
+
 /// The CPU the calling thread runs on right now (sched_getcpu), or -1 if unknown.
 int32_t nano_current_cpu(void);
 

@@ -12,14 +12,14 @@ import Synchronization
 /// | state | meaning |
 /// |---|---|
 /// | `pending` | no answer yet, no waiter registered |
-/// | `ready` | the answer is in `result` |
+/// | `ready` | the answer is stored (see Reply+Answer.swift) |
 /// | `waiting` | the caller registered `waiter` and sleeps |
 /// | `abandoned` | the caller gave up (timeout); the answer will be dropped |
 ///
-/// Thread safety: `result` is written by the service before it publishes `ready` (release)
+/// Thread safety: the answer is written by the service before it publishes `ready` (release)
 /// and read by the caller after it observes `ready` (acquire). `waiter` is written by the
 /// caller before it publishes `waiting` and read by the service after it observes `waiting`.
-/// `@unchecked Sendable` is sound: `result` and `waiter` are handed over by the release/acquire
+/// `@unchecked Sendable` is sound: the answer and `waiter` are handed over by the release/acquire
 /// protocol on the state word just described, never touched by two threads at once.
 public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @usableFromInline
@@ -37,15 +37,24 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     @inlinable static var asyncSpinLimit: Int64 { 10_000 }
 
     @usableFromInline let state = Atomic<UInt32>(0)
-    @usableFromInline var result: Result<Value, any Error>?
-    @usableFromInline var waiter: Waiter = .none
+    // The answer, stored untyped (see Reply+Answer.swift): what it is, and where. Exempt from
+    // the runtime's exclusivity checks, like `waiter`: the state word hands them over.
+    @exclusivity(unchecked) @usableFromInline var answer = Answer.none
+    @exclusivity(unchecked) @usableFromInline var inlineValue: InlineWords = (0, 0, 0)
+    @exclusivity(unchecked) @usableFromInline var boxedValue: UnsafeMutableRawPointer? = nil
+    @exclusivity(unchecked) @usableFromInline var failure: (any Error)? = nil
+    @exclusivity(unchecked) @usableFromInline var waiter: Waiter = .none
     /// The runtime answered for the method (a restart dropped its instance while the `async`
     /// method was suspended); the method's own late answer is dropped. Service thread only.
-    @usableFromInline var answeredByRuntime = false
+    @exclusivity(unchecked) @usableFromInline var answeredByRuntime = false
 
     /// A fresh slot. Generated code creates one per call and passes it with the message.
     @inlinable
     public init() {}
+
+    /// Drops an answer nobody took (a caller that gave up). Runs unspecialized, as every
+    /// class's deinit does; it asks the runtime for no generic metadata (see Reply+Answer.swift).
+    deinit { discardAnswer() }
 
     // MARK: Service side (generated code)
 
@@ -66,7 +75,7 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
         if answeredByRuntime { return } // the caller already has `restarted`
         // `consume`: no reference may stay on this thread once the caller can see the value,
         // or the caller's first mutation of a moved buffer would copy it.
-        result = consume outcome
+        store(consume outcome)
         switch state.exchange(Self.ready, ordering: .acquiringAndReleasing) {
         case Self.waiting:
             switch waiter {
@@ -74,14 +83,14 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
                 ThreadParker.unpark(word)
             case .task(let continuation):
                 waiter = .none
-                // Sound: the state exchange made this thread the only one touching `result`.
-                nonisolated(unsafe) let outcome = result.take()!
+                // Sound: the state exchange made this thread the only one touching the answer.
+                nonisolated(unsafe) let outcome = takeAnswer()
                 continuation.resume(with: outcome)
             case .none:
                 preconditionFailure("NanoServices: a caller was waiting without a waiter")
             }
         case Self.abandoned:
-            result = nil // the caller timed out; drop the late answer here, on the service thread
+            discardAnswer() // the caller timed out; drop the late answer here, on the service thread
         default:
             break
         }
@@ -89,14 +98,14 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
 
     // MARK: Caller side
 
-    /// Whether the answer is there. Acquire: `result` may be read after `true`.
+    /// Whether the answer is there. Acquire: the answer may be taken after `true`.
     @inlinable @inline(__always)
     var isReady: Bool { state.load(ordering: .acquiring) == Self.ready }
 
     @inlinable
     func takeResult() throws -> sending Value {
-        // Sound: called only after observing `ready` (acquire); the caller alone reads `result`.
-        nonisolated(unsafe) let outcome = result.take()!
+        // Sound: called only after observing `ready` (acquire); the caller alone reads the answer.
+        nonisolated(unsafe) let outcome = takeAnswer()
         return try outcome.get()
     }
 
@@ -174,8 +183,8 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
                 expected: Self.pending, desired: Self.waiting, ordering: .acquiringAndReleasing
             ).exchanged {
                 waiter = .none
-                // Sound: the state exchange made this thread the only one touching `result`.
-                nonisolated(unsafe) let outcome = result.take()!
+                // Sound: the state exchange made this thread the only one touching the answer.
+                nonisolated(unsafe) let outcome = takeAnswer()
                 continuation.resume(with: outcome)
                 return
             }

@@ -20,9 +20,11 @@ extension ServiceCore {
     /// then takes the mailbox. Any thread; one uncontended lock round trip.
     @inlinable
     func claimForInlineCall() -> Bool {
-        guard let pooled, mailbox.claimIfIdle() else { return false }
-        // The slot is ours: the loop's state is this thread's until it is given back.
-        let loop = pooled.loop
+        guard pooled != nil, mailbox.claimIfIdle() else { return false }
+        // The slot is ours: the loop's state is this thread's until it is given back. (Read
+        // as one expression, not bound before the claim: that retained the loop object on
+        // every call — it lives as long as the service, which the caller's handle keeps.)
+        let loop = pooled.unsafelyUnwrapped.loop
         if isHeldByAsyncMethod || loop.pointee.instance == nil
             || !loop.pointee.held.isEmpty || !loop.pointee.batch.isEmpty {
             releaseRunSlot()
@@ -38,7 +40,7 @@ extension ServiceCore {
     /// metrics are on.
     @inlinable
     func handleInline(_ envelope: consuming Envelope) {
-        let loop = pooled!.loop
+        let loop = pooled.unsafelyUnwrapped.loop
         let outer = nano_current_service()
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
         let start = observesMessages ? nano_monotonic_ns() : 0

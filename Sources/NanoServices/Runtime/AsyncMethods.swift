@@ -25,7 +25,7 @@ extension _ServiceContext {
     final func startAsync(
         reentrant: Bool, reply: (any _RuntimeAnswerable)?, _ body: sending @escaping () async -> Void
     ) {
-        assert(isCurrentThread, "NanoServices: _startAsync must run on the service's thread")
+        assertOnServiceThread("starting an async method")
         let executor = self.executor
         let identifier = nextAsyncTaskID
         nextAsyncTaskID &+= 1
@@ -54,7 +54,7 @@ extension _ServiceContext {
     /// Bookkeeping when a method's task ends. Service thread.
     @usableFromInline
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
-        assert(isCurrentThread, "NanoServices: an async method must finish on its service's thread")
+        assertOnServiceThread("an async method's end")
         asyncTasks[identifier] = nil
         asyncTasksInFlight -= 1
         asyncMethodsRunning.subtract(1, ordering: .relaxed)

@@ -24,8 +24,9 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     @usableFromInline typealias Envelope = MessageEnvelope<Message>
     @usableFromInline let mailbox: Mailbox<Envelope>
 
-    /// Set for a pooled service when it is spawned; see ``PooledLoop``.
-    @usableFromInline var pooled: PooledLoop?
+    /// Set for a pooled service when it is spawned; see ``PooledLoop``. Read on every inline
+    /// call and slice, written once before either: exempt from the runtime's exclusivity check.
+    @exclusivity(unchecked) @usableFromInline var pooled: PooledLoop?
 
     /// Inlinable so that it is specialized where the service type is known: unspecialized,
     /// it looked up its mailbox's generic type at run time on every spawn.

@@ -2,6 +2,7 @@
 #include "CNanoServicesShims.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -166,6 +167,47 @@ uint64_t nano_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+// MARK: - Ticks
+
+int nano_ticks_read_counter = 0;
+static uint64_t ticks_origin, nanoseconds_origin;
+static _Atomic uint64_t nanoseconds_per_tick_bits;  // a double's bits; 0 until fixed
+
+__attribute__((constructor)) static void nano_ticks_start(void) {
+#if defined(__x86_64__)
+    // CPUID 0x80000007, EDX bit 8: the time-stamp counter runs at a constant rate in every
+    // power state (and the kernel keeps the cores' counters in step). Without it, the clock.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    __asm__ __volatile__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x80000000u), "c"(0));
+    if (eax >= 0x80000007u) {
+        __asm__ __volatile__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x80000007u), "c"(0));
+        nano_ticks_read_counter = (edx >> 8) & 1;
+    }
+#elif defined(__aarch64__)
+    nano_ticks_read_counter = 1;
+#endif
+    nanoseconds_origin = nano_monotonic_ns();
+    ticks_origin = nano_ticks();
+}
+
+double nano_nanoseconds_per_tick(void) {
+    uint64_t bits = atomic_load_explicit(&nanoseconds_per_tick_bits, memory_order_relaxed);
+    double ratio;
+    if (bits != 0) {
+        memcpy(&ratio, &bits, sizeof ratio);
+        return ratio;
+    }
+    if (!nano_ticks_read_counter) return 1.0;
+    uint64_t nanoseconds = nano_monotonic_ns() - nanoseconds_origin;
+    uint64_t ticks = nano_ticks() - ticks_origin;
+    if (nanoseconds == 0 || ticks == 0) return 1.0;
+    ratio = (double)nanoseconds / (double)ticks;
+    if (nanoseconds >= 100000000ULL) {  // 100 ms: the two reads' jitter is below 1e-6 of it
+        memcpy(&bits, &ratio, sizeof bits);
+        atomic_store_explicit(&nanoseconds_per_tick_bits, bits, memory_order_relaxed);
+    }
+    return ratio;
+}
 
 uint64_t nano_call_site_key(void) {
 #if defined(__linux__) || defined(__APPLE__)

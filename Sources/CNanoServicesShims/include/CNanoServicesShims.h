@@ -108,6 +108,34 @@ int32_t nano_available_cpus(void);
 /// Monotonic clock in nanoseconds.
 uint64_t nano_monotonic_ns(void);
 
+// MARK: - A cheap counter for short durations.
+
+/// 1 when `nano_ticks` reads the CPU's counter (x86-64 with an invariant time-stamp counter,
+/// arm64), 0 when it falls back to `nano_monotonic_ns`. Set once, before `main`.
+extern int nano_ticks_read_counter;
+
+/// A monotonic counter for measuring durations on one thread: the time-stamp counter on
+/// x86-64 (≈13 ns here, against ≈33 ns for `clock_gettime`), the virtual counter on arm64,
+/// else nanoseconds. Convert a difference with `nano_nanoseconds_per_tick`.
+static inline uint64_t nano_ticks(void) {
+#if defined(__x86_64__)
+    if (nano_ticks_read_counter) {
+        uint32_t low, high;
+        __asm__ __volatile__("rdtsc" : "=a"(low), "=d"(high));
+        return ((uint64_t)high << 32) | low;
+    }
+#elif defined(__aarch64__)
+    uint64_t value;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(value));
+    return value;
+#endif
+    return nano_monotonic_ns();
+}
+
+/// Nanoseconds per `nano_ticks` unit: measured against the monotonic clock since the process
+/// started (fixed once 100 ms have passed; until then measured on each use, one clock read).
+double nano_nanoseconds_per_tick(void);
+
 #ifdef __cplusplus
 }
 #endif

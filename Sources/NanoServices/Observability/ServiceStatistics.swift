@@ -1,3 +1,4 @@
+import CNanoServicesShims
 import Synchronization
 
 /// The counters behind ``ServiceSnapshot``, one per service.
@@ -66,6 +67,16 @@ final class ServiceStatistics: Sendable {
     /// Adds one batch's busy time. Service thread only.
     @inlinable @inline(__always)
     func addBusy(_ nanoseconds: UInt64) { hot.add(0, nanoseconds) }
+
+    /// Adds the busy time between two ``nano_ticks()`` reads on the service's thread (an
+    /// inline call: two counter reads instead of two clock reads, ≈40 ns less per call here).
+    /// A counter that went backwards (a core change on a machine whose cores disagree) adds
+    /// nothing. Service thread only.
+    @inlinable
+    func addBusy(ticksFrom start: UInt64, to end: UInt64) {
+        guard end > start else { return }
+        addBusy(UInt64(Double(end &- start) * nano_nanoseconds_per_tick()))
+    }
 
     /// Counts a failed call. Any thread; failure paths only.
     func noteCallFailed(_ code: ServiceError.Code) {

@@ -33,6 +33,12 @@ final class InlineProbe {
         values.append(value)
     }
 
+    /// Call: sleeps `milliseconds`, then reports (busy time of a call run inline).
+    public func pause(milliseconds: Int) -> ProbeReport {
+        Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
+        return report()
+    }
+
     /// Call: the values so far and the thread running this method.
     public func report() -> ProbeReport {
         overlap.enter()

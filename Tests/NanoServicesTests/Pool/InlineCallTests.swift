@@ -32,6 +32,31 @@ struct InlineCallTests {
         try await pool.shutdown()
     }
 
+    @Test("a call run inline counts its method's time as the service's busy time, in nanoseconds",
+          .timeLimit(.minutes(15)))
+    func inlineCallIsBusyTime() async throws {
+        let pool = ServicePool(name: "inl-busy", threads: 1)
+        let probe = try InlineProbe.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
+        let measured = try await runOnNewThread { () -> (busy: Duration, wall: Duration)? in
+            let caller = ThreadInfo.currentID
+            for _ in 0..<1_000 {
+                let before = probe.control.snapshot().busyTime
+                let started = ContinuousClock.now
+                let report = try probe.pause(milliseconds: 20)
+                let wall = ContinuousClock.now - started
+                if report.threadID == caller { return (probe.control.snapshot().busyTime - before, wall) }
+            }
+            return nil
+        }
+        let (busy, wall) = try #require(measured)
+        // The method slept 20 ms on this thread; its busy time is within the call's wall time
+        // (counter ticks left unconverted, or converted wrongly, would fall outside).
+        #expect(busy >= .milliseconds(19))
+        #expect(busy <= wall + .milliseconds(1))
+        try await probe.control.stop()
+        try await pool.shutdown()
+    }
+
     @Test("a call that meets a busy pooled service waits its turn behind the queued casts",
           .timeLimit(.minutes(15)))
     func busyServiceTakesTheMailbox() async throws {

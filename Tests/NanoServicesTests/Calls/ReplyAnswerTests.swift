@@ -95,3 +95,50 @@ struct ReplyAnswerTests {
         #expect(reply.answer == .none && reply.boxedValue == nil)
     }
 }
+
+/// Answers of every storage class through real calls: blocking, awaited, and run inline on a
+/// pooled service.
+struct WideAnswer: Sendable, Equatable {
+    var name: String
+    var numbers: (Int, Int, Int, Int)
+    static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.numbers == b.numbers }
+}
+
+@NanoService
+final class AnswerShapes {
+    init() {}
+    public func wide(_ seed: Int) -> WideAnswer { WideAnswer(name: "w\(seed)", numbers: (seed, seed + 1, seed + 2, seed + 3)) }
+    public func aligned(_ seed: Double) -> SIMD4<Double> { SIMD4(seed, seed * 2, seed * 3, seed * 4) }
+    public func word(_ seed: Int) -> Int { seed * 10 }
+    public func failing(_ seed: Int) throws -> WideAnswer { throw AnswerShapesError(seed: seed) }
+}
+
+struct AnswerShapesError: Error, Equatable { let seed: Int }
+
+@Suite("Answers of every size through calls")
+struct ReplyAnswerCallTests {
+    @Test("wide, over-aligned, one-word and failed answers arrive intact: blocking, awaited, inline on a pool",
+          .timeLimit(.minutes(15)))
+    func everyShapeEveryPath() async throws {
+        let pool = ServicePool(name: "answers", threads: 1)
+        for service in [try AnswerShapes.Service(), try AnswerShapes.Service(options: .init(placement: .pool(pool)))] {
+            // Blocking, from a plain thread (inline once the pooled service is idle).
+            try await runOnNewThread { () throws -> Void in
+                for seed in 0..<200 {
+                    #expect(try service.wide(seed) == WideAnswer(name: "w\(seed)", numbers: (seed, seed + 1, seed + 2, seed + 3)))
+                    #expect(try service.aligned(Double(seed)) == SIMD4(Double(seed), Double(seed) * 2, Double(seed) * 3, Double(seed) * 4))
+                    #expect(try service.word(seed) == seed * 10)
+                    #expect(throws: AnswerShapesError(seed: seed)) { try service.failing(seed) }
+                }
+            }
+            // Awaited, from a task.
+            for seed in 0..<50 {
+                #expect(try await service.wide(seed).numbers.3 == seed + 3)
+                #expect(try await service.aligned(1.5) == SIMD4(1.5, 3, 4.5, 6))
+                await #expect(throws: AnswerShapesError(seed: seed)) { try await service.failing(seed) }
+            }
+            try await service.control.stop()
+        }
+        try await pool.shutdown()
+    }
+}

@@ -5,7 +5,7 @@ extension _Reply {
     struct GaveUp: Error {}
 
     /// Blocks the calling thread until the answer arrives, like
-    /// ``waitBlocking(spinNanoseconds:deadline:)`` without the spin, but wakes every `interval`
+    /// ``waitBlocking(spinNanoseconds:limit:)`` without the spin, but wakes every `interval`
     /// nanoseconds to ask `giveUp` whether to stop waiting. Returns `nil` at `deadline`; throws
     /// ``GaveUp`` when `giveUp` returned `true`; either way the late answer is dropped by the
     /// service. Calling thread; only for waits the ``CooperativePoolGuard`` watches.

@@ -110,22 +110,22 @@ public final class _Reply<Value>: TimeoutTarget, @unchecked Sendable {
     }
 
     /// Blocks the calling thread until the answer arrives: spins up to `spinNanoseconds`,
-    /// then parks. With a `deadline` (monotonic nanoseconds), gives up at that instant and
-    /// returns `nil`; the late answer is then dropped by the service.
+    /// then parks. With a `limit`, gives up when it runs out and returns `nil`; the late answer
+    /// is then dropped by the service.
+    ///
+    /// An answer that is there at once costs no clock read, with or without a limit: the budget
+    /// of the spin, and a ``WaitLimit/after(_:)`` deadline, start at the first spin.
     @inlinable
-    func waitBlocking(spinNanoseconds: Int64, deadline: UInt64? = nil) throws -> sending Value? {
-        var spinner = SpinWait(budgetNanoseconds: spinNanoseconds)
-        while !isReady {
-            if let deadline, nano_monotonic_ns() >= deadline { break }
-            if !spinner.spin() { break }
-        }
+    func waitBlocking(spinNanoseconds: Int64, limit: WaitLimit = .none) throws -> sending Value? {
+        var spinner = SpinWait(budgetNanoseconds: limit.allowsSpinning(spinNanoseconds) ? spinNanoseconds : 0)
+        while !isReady && spinner.spin() {}
         if isReady { return try takeResult() }
 
         let word = ThreadParker.current
         guard registerParkedThread(word) else {
             return try takeResult() // answered meanwhile; nobody will unpark us
         }
-        guard let deadline else {
+        guard let deadline = limit.deadline(waitingSince: spinner.started) else {
             ThreadParker.park(word)
             return try takeResult()
         }

@@ -58,7 +58,7 @@ extension Mailbox {
         if mayPark && takeMessages {
             // While a stream arrives, let the next batch build up (see BatchPacing).
             let earliest = pacing.pointee.earliestNextTake
-            while nano_monotonic_ns() < earliest { nano_cpu_relax() }
+            while nano_ticks() < earliest { nano_cpu_relax() }
         }
         var firstLook = true
         while true {

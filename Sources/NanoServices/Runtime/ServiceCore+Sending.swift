@@ -67,7 +67,8 @@ extension ServiceCore {
         }
 
         let timeout = timeoutNanoseconds ?? callTimeoutNanoseconds
-        let deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
+        // Fixed here only if the mailbox is full; else counted from when the wait starts.
+        var deadline: UInt64? = nil
         let envelope = Envelope(consume message, context: carriesContext ? Envelope.currentContext : nil, enqueuedAt: start)
         // An idle pooled service runs the call here (see ServiceCore+InlineCall.swift), unless
         // the call has a time limit (it must be able to give up) or this is a cooperative
@@ -78,31 +79,33 @@ extension ServiceCore {
         } else {
             let outcome = mailbox.send(consume envelope)
             if case .accepted = outcome {} else {
+                deadline = timeout.map { nano_monotonic_ns() &+ UInt64(max($0, 0)) }
                 try callNotAccepted(consume outcome, method: method, deadline: deadline, timeout: timeout ?? 0, watch: &watch)
             }
         }
-        guard let value = try waitForAnswer(reply, caller: caller, deadline: deadline, watch: &watch, method: method) else {
+        let limit = WaitLimit(timeout: timeout, deadline: deadline)
+        guard let value = try waitForAnswer(reply, caller: caller, limit: limit, watch: &watch, method: method) else {
             throw timeoutError(method, after: timeout ?? 0)
         }
         return value
     }
 
-    /// Blocks the calling thread until `reply` is answered (`nil` at `deadline`). A pooled
+    /// Blocks the calling thread until `reply` is answered (`nil` when `limit` runs out). A pooled
     /// caller lends its pool thread meanwhile; a watched wait (see ``CooperativePoolGuard``)
     /// may give up.
     @inlinable
     func waitForAnswer<Result>(
-        _ reply: _Reply<Result>, caller: _ServiceContext?, deadline: UInt64?,
+        _ reply: _Reply<Result>, caller: _ServiceContext?, limit: WaitLimit,
         watch: inout CooperativePoolGuard.Watch?, method: StaticString
     ) throws -> sending Result? {
-        if watch != nil { return try waitWatched(reply, deadline: deadline, watch: &watch, method: method) }
+        if watch != nil { return try waitWatched(reply, deadline: limit.deadlineFromNow, watch: &watch, method: method) }
         let spin = mailbox.consumerSharesCallersCPU ? 0 : spinNanoseconds
         guard caller != nil, let pool = PoolThread.currentPool else {
-            return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline)
+            return try reply.waitBlocking(spinNanoseconds: spin, limit: limit)
         }
         pool.willBlock()  // a pool thread is lent to the others meanwhile
         defer { pool.didUnblock() }
-        return try reply.waitBlocking(spinNanoseconds: spin, deadline: deadline)
+        return try reply.waitBlocking(spinNanoseconds: spin, limit: limit)
     }
 
     /// The wait that took the last free cooperative thread: looks every 100 ms whether to give

@@ -89,7 +89,7 @@ struct ReplyAnswerTests {
         let live = ProbeCount()
         let reply = _Reply<Large>()
         // The caller waits 1 ms and gives up (state `abandoned`).
-        #expect(try reply.waitBlocking(spinNanoseconds: 0, deadline: nano_monotonic_ns() &+ 1_000_000) == nil)
+        #expect(try reply.waitBlocking(spinNanoseconds: 0, limit: .at(nano_monotonic_ns() &+ 1_000_000)) == nil)
         reply._succeed(Large(object: AnswerProbe(live, id: 1)))
         #expect(live.current == 0)  // dropped in `_succeed`, while the reply is still referenced
         #expect(reply.answer == .none && reply.boxedValue == nil)

@@ -26,6 +26,24 @@ struct TimeoutTests {
         #expect(next == 2) // the service kept working
     }
 
+    @Test("a limit shorter than the spin (it parks at once) still times out; an answer within a limit is returned")
+    func shortLimitAndQuickAnswers() async throws {
+        let sleeper = try Sleeper.Service(counter: ReleaseCounter())
+        let (error, answers) = try await runOnNewThread { () -> (ServiceError?, [Int]) in
+            var caught: ServiceError?
+            do {
+                _ = try sleeper.timingOut(after: .microseconds(100)).nap(milliseconds: 1_000)
+            } catch let error as ServiceError {
+                caught = error
+            }
+            // Answered at once (no clock read) and after a spin, under the same limit.
+            let limited = sleeper.timingOut(after: .seconds(60))
+            return (caught, try (0..<3).map { _ in try limited.nap(milliseconds: 0) })
+        }
+        #expect(error?.code == .timeout)
+        #expect(answers == [2, 3, 4])
+    }
+
     @Test("the service's default timeout applies, and a call site can override it")
     func defaultAndOverride() async throws {
         let sleeper = try Sleeper.Service(counter: ReleaseCounter(), options: .init(callTimeout: .milliseconds(30)))

@@ -8,7 +8,7 @@ import Synchronization
 /// ``_HandlerContext``.
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
-/// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitTarget`
+/// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitEdge`
 /// is behind its own lock, and the `var`s are touched only on the service's thread (asserted
 /// in debug builds where they change).
 @usableFromInline
@@ -59,7 +59,7 @@ class _ServiceContext: @unchecked Sendable {
     let onCastError: (@Sendable (CastError) -> Void)?
     let whenFull: MailboxPolicy.WhenFull
     /// The service this service's thread is blocked on in a call, if any (see WaitGraph.swift).
-    let waitTarget = Locked<_ServiceContext?>(nil)
+    let waitEdge = WaitEdge()
 
     // `async` methods (see AsyncMethods.swift). Service thread only.
     /// The executor the tasks of `async` methods prefer. Created on first use.

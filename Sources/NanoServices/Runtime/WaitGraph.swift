@@ -9,12 +9,15 @@ import Synchronization
 /// itself means every service on the path waits for the next one and none can ever answer,
 /// so the call fails at once with ``ServiceError/Code/deadlock`` naming the cycle.
 ///
-/// Publishing before looking makes concurrent cycle-closing calls safe (each node's lock
-/// orders the two publications): at least one of them sees the cycle, so nothing hangs.
+/// Publishing before looking makes concurrent cycle-closing calls safe (the published bits are
+/// sequentially consistent, the edges behind each node's lock): at least one of them sees the
+/// cycle, so nothing hangs.
 ///
 /// Cost on the call path: callers that are not service threads pay one thread-local read.
-/// Service threads pay two uncontended lock round trips on their own word (publish, clear)
-/// and one on the target's (usually idle: no further walk).
+/// Service threads pay two uncontended lock round trips on their own ``WaitEdge`` (publish,
+/// clear) and one load of the target's; only a target that waits itself is walked, under the
+/// locks. (Before, the look at the target took its lock and retained it: the service-to-service
+/// call cost 11–17% more than a call from a thread, against a 10% target.)
 extension _ServiceContext {
     /// The service whose thread runs the calling code, if any. One thread-local read.
     @inlinable
@@ -25,7 +28,7 @@ extension _ServiceContext {
 
     /// Which service this service's thread is blocked on, if any (a strong reference).
     final func blockedOn() -> _ServiceContext? {
-        waitTarget.withLock { $0 }
+        waitEdge.target()
     }
 
     /// Records that this service's thread is about to block on a call to `target`, unless that
@@ -33,13 +36,17 @@ extension _ServiceContext {
     /// `method` is the call's method, or "join" with `joining` for a join.
     @usableFromInline
     final func beginWaiting(on target: _ServiceContext, method: StaticString, joining: Bool = false) throws(ServiceError) {
-        waitTarget.withLock { $0 = target }
+        waitEdge.publish(target)
+        // Nearly always: the target waits on nothing, seen without its lock (see WaitEdge).
+        guard target.waitEdge.isPublished else { return }
+        // The services walked, kept so that the error names the cycle as it was seen: once
+        // this call fails, the others on it may move on and clear their edges.
+        var path: [_ServiceContext] = [target]
         var node = target.blockedOn()
-        var hops = 0
-        while let current = node, hops < 100_000 {
+        while let current = node, path.count <= 100_000 {
             if current === self {
-                let cycle = cycleNames(through: target)
                 endWaiting()
+                let cycle = ([self] + path + [self]).map(\.name)
                 let waits = joining
                     ? "joining service '\(target.name)' from service '\(name)' would wait forever"
                     : "call '\(method)' from service '\(name)' would never be answered"
@@ -48,27 +55,15 @@ extension _ServiceContext {
                     message: "\(waits): \(cycle.joined(separator: " → ")) are waiting on each other",
                     cycle: cycle)
             }
+            path.append(current)
             node = current.blockedOn()
-            hops += 1
         }
     }
 
     /// This service's thread is no longer blocked.
     @usableFromInline
     final func endWaiting() {
-        waitTarget.withLock { $0 = nil }
-    }
-
-    /// The names along the wait edges from this service through `target` back to this one.
-    private func cycleNames(through target: _ServiceContext) -> [String] {
-        var names = [name]
-        var node: _ServiceContext? = target
-        while let current = node, names.count <= 1_000 {
-            names.append(current.name)
-            if current === self { break }
-            node = current.blockedOn()
-        }
-        return names
+        waitEdge.clear()
     }
 }
 

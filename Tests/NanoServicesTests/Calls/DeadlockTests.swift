@@ -109,6 +109,46 @@ struct DeadlockTests {
         try await b.control.stop()
     }
 
+    @Test("two services calling each other at the same moment: one call fails with `deadlock`, none hangs", .timeLimit(.minutes(15)))
+    func concurrentCycleClosing() async throws {
+        // A hang guard, not a measurement: an undetected cycle ends in `timeout` after 60 s.
+        let a = try Relay.Service(label: "A", options: .init(name: "A", callTimeout: .seconds(60)))
+        let b = try Relay.Service(label: "B", options: .init(name: "B", callTimeout: .seconds(60)))
+        try await a.connect(to: b)
+        try await b.connect(to: a)
+        let rounds = isThreadSanitized ? 500 : 10_000
+        // Each thread calls its service, which calls the other: whenever both calls are in
+        // flight at once, the two services publish their wait edges concurrently.
+        let outcomes = try await withThrowingTaskGroup(of: [String].self) { group in
+            for (service, expected) in [(a, "A>B"), (b, "B>A")] {
+                group.addTask {
+                    try await runOnNewThread { () -> [String] in
+                        var seen: [String] = []
+                        for _ in 0..<rounds {
+                            do {
+                                let answer = try service.relay(hops: 1)
+                                seen.append(answer == expected ? "answered" : "wrong: \(answer)")
+                            } catch let error as ServiceError {
+                                // The cycle as the failing service saw it, whatever the other
+                                // did next: this service, the other, this service.
+                                let mine = String(expected.prefix(1)), other = String(expected.suffix(1))
+                                let named = error.cycle == [mine, other, mine]
+                                seen.append(error.code == .deadlock && named ? "deadlock" : "\(error.code) \(error.cycle)")
+                            }
+                        }
+                        return seen
+                    }
+                }
+            }
+            return try await group.reduce([], +)
+        }
+        #expect(outcomes.count == 2 * rounds)
+        #expect(outcomes.allSatisfy { $0 == "answered" || $0 == "deadlock" }, "\(Set(outcomes))")
+        #expect(try await a.relay(hops: 1) == "A>B")
+        try await a.connect(to: nil)
+        try await b.connect(to: nil)
+    }
+
     @Test("concurrent calls through a DAG of services never report a false deadlock (1,000,000 calls)")
     func noFalseDeadlocks() async throws {
         let stages = try (0..<6).map { try Stage.Service(options: .named("stage-\($0)")) }

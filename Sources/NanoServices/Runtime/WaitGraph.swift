@@ -33,7 +33,8 @@ extension _ServiceContext {
 
     /// Records that this service's thread is about to block on a call to `target`, unless that
     /// would close a cycle of waiting services. Runs on this service's own thread.
-    /// `method` is the call's method, or "join" with `joining` for a join.
+    /// `method` is the call's method, or "join" with `joining` for a join. The caller keeps
+    /// `target` alive until ``endWaiting()`` (a method of the target, or of a handle to it).
     @usableFromInline
     final func beginWaiting(on target: _ServiceContext, method: StaticString, joining: Bool = false) throws(ServiceError) {
         waitEdge.publish(target)

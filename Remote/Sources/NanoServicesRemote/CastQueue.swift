@@ -38,6 +38,21 @@ final class CastQueue: Sendable {
         reader?.resume(returning: nil)
     }
 
+    /// ``finish()`` was called.
+    var isFinished: Bool { state.withLock { $0.isFinished } }
+
+    /// Empties the queue; returns how many casts (not barriers) it held. For a finished queue
+    /// whose casts can no longer be written.
+    func abandon() -> Int {
+        state.withLock { state in
+            defer {
+                state.items.removeAll()
+                state.head = 0
+            }
+            return state.items[state.head...].count { $0.barrier == nil }
+        }
+    }
+
     /// The next envelope; `nil` when the queue is finished and empty, or when the reading task
     /// is cancelled (then the queue stays open for the next reader).
     func next() async -> QueuedEnvelope? {

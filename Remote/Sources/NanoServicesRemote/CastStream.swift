@@ -28,9 +28,9 @@ final class CastStream: Sendable {
         self.service = service
         self.state = state
         task = Task {
-            var isFinished = false
-            while !isFinished {
+            while true {
                 let attempt = StreamAttempt()
+                var failure: (any Error)?
                 do {
                     try await client.bidirectionalStreaming(
                         request: StreamingClientRequest<[UInt8]> { writer in
@@ -56,39 +56,60 @@ final class CastStream: Sendable {
                                 lost(Int(rejected))
                             }
                             attempt.acknowledge(barrier)
-                            state.value.withLock { $0.reached(barrier) }.forEach { $0.resume() }
+                            state.value.withLock { $0.reached(barrier) }.forEach { $0.resume(returning: true) }
                         }
                     }
-                    isFinished = attempt.finished.load(ordering: .relaxed)
                 } catch {
-                    let count = attempt.unacknowledged
-                    logger.warning(
-                        "a remote cast stream broke; casts sent since the host last confirmed may be lost",
-                        metadata: ["service": "\(service)", "casts": "\(count)", "error": "\(error)"]
-                    )
-                    lost(count)
-                    isFinished = attempt.finished.load(ordering: .relaxed) || Task.isCancelled
-                    if !isFinished { try? await Task.sleep(for: .milliseconds(100)) }
+                    failure = error
                 }
-                // Barriers written to a broken stream will never be answered: release them
-                // (their casts are lost and counted).
-                state.value.withLock { $0.releaseAll() }.forEach { $0.resume() }
+                if failure == nil && attempt.finished.load(ordering: .relaxed) { break }
+                // The stream broke (or the host ended it). Decided now, not after the pause: a
+                // barrier queued during the pause goes to the next stream.
+                let count = attempt.unacknowledged
+                let (released, unreachable) = state.value.withLock { $0.streamBroke(lastTaken: attempt.lastBarrierTaken) }
+                released.forEach { $0.resume(returning: true) }
+                unreachable.forEach { $0.resume(returning: false) }
+                // While the host is down a stream fails every 100 ms with nothing lost: only a
+                // loss is worth a warning.
+                logger.log(
+                    level: count > 0 ? .warning : .debug,
+                    "a remote cast stream broke; casts sent since the host last confirmed may be lost",
+                    metadata: ["service": "\(service)", "casts": "\(count)", "error": "\(failure.map { "\($0)" } ?? "the host ended it")"]
+                )
+                lost(count)
+                if queue.isFinished || Task.isCancelled {
+                    // Shutting down: no new stream; what is still queued is lost.
+                    let abandoned = queue.abandon()
+                    if abandoned > 0 {
+                        logger.warning("remote casts still queued at shutdown were dropped", metadata: ["service": "\(service)", "casts": "\(abandoned)"])
+                        lost(abandoned)
+                    }
+                    break
+                }
+                try? await Task.sleep(for: .milliseconds(100))
             }
+            // No stream follows: nobody would answer a barrier.
+            state.value.withLock { $0.close() }.forEach { $0.resume(returning: true) }
         }
     }
 
     /// Queues one cast envelope. Any thread; never blocks.
     func send(_ envelope: [UInt8]) {
-        state.value.withLock { $0.castsSent += 1 }
+        state.value.withLock { $0.castSent() }
         queue.push(QueuedEnvelope(bytes: envelope, barrier: nil))
     }
 
-    /// Returns once the host has handed every cast sent so far to the service (at once when
-    /// there is none since the last barrier). Suspends for one round trip otherwise.
-    func barrier() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let id: UInt64? = state.value.withLock { $0.wait(waiter) }
-            if let id {
+    /// Returns `true` once the host has handed every cast sent so far to the service, or once
+    /// the stream they were written to broke (they are counted as lost); at once when there is
+    /// none since the last barrier. Suspends for one round trip otherwise. Returns `false`
+    /// when a stream broke before the casts were written: the host cannot be reached, and the
+    /// casts stay queued for the next stream.
+    func barrier() async -> Bool {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Bool, Never>) in
+            switch state.value.withLock({ $0.wait(waiter) }) {
+            case .proceed: waiter.resume(returning: true)
+            case .joined: break
+            case .write(let id):
                 queue.push(
                     QueuedEnvelope(bytes: RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized(), barrier: id)
                 )
@@ -121,6 +142,7 @@ private final class StreamAttempt: Sendable {
         var taken = 0
         var acknowledged = 0
         var takenAtBarrier: [UInt64: Int] = [:]
+        var lastBarrier: UInt64?
     }
 
     private let counts = Mutex(Counts())
@@ -128,7 +150,12 @@ private final class StreamAttempt: Sendable {
 
     func take(_ envelope: QueuedEnvelope) {
         counts.withLock { counts in
-            if let id = envelope.barrier { counts.takenAtBarrier[id] = counts.taken } else { counts.taken += 1 }
+            if let id = envelope.barrier {
+                counts.takenAtBarrier[id] = counts.taken
+                counts.lastBarrier = id
+            } else {
+                counts.taken += 1
+            }
         }
     }
 
@@ -138,44 +165,63 @@ private final class StreamAttempt: Sendable {
         }
     }
 
+    /// The last barrier the writer took from the queue (`nil`: none).
+    var lastBarrierTaken: UInt64? { counts.withLock { $0.lastBarrier } }
+
     /// Casts written to this stream that the host has not confirmed.
     var unacknowledged: Int { counts.withLock { $0.taken - $0.acknowledged } }
 }
 
 /// ``BarrierState`` under a lock, in a class so that the stream's task can share it.
 private final class LockedBarrierState: Sendable {
-    let value = Mutex(BarrierState())
+    let value = Mutex(BarrierState<CheckedContinuation<Bool, Never>>())
 }
 
-/// Which casts a barrier covers, and who waits for which barrier. Guarded by `CastStream.state`.
-private struct BarrierState: ~Copyable {
-    var castsSent: UInt64 = 0
-    /// The casts sent before the last barrier the host answered.
+/// Which casts a barrier covers, and who waits for which barrier: pure state, no threads
+/// (`Waiter` is what the caller resumes: a continuation in ``CastStream``). Guarded by
+/// `CastStream.state`.
+struct BarrierState<Waiter>: ~Copyable {
+    /// What a caller of ``wait(_:)`` does next.
+    enum WaitAction: Equatable {
+        /// Nothing to wait for: every cast sent was confirmed (or the stream has ended).
+        case proceed
+        /// The waiter joined a barrier already queued that covers every cast sent.
+        case joined
+        /// Queue a barrier with this id after the casts; the waiter waits for its answer.
+        case write(UInt64)
+    }
+
+    private(set) var castsSent: UInt64 = 0
+    /// The casts sent before the last barrier the host answered (or whose stream broke).
     private var castsCovered: UInt64 = 0
     private var nextBarrier: UInt64 = 1
-    /// Barriers written and not answered yet: id, casts it covers, waiters.
-    private var pending: [(id: UInt64, covers: UInt64, waiters: [CheckedContinuation<Void, Never>])] = []
+    /// The stream's task has ended: no barrier would ever be answered.
+    private var isClosed = false
+    /// Barriers queued and not answered yet, oldest first: id, casts it covers, waiters.
+    private var pending: [(id: UInt64, covers: UInt64, waiters: [Waiter])] = []
 
-    /// Registers `waiter`; returns the id of a barrier to write, or `nil` when none is needed
-    /// (the waiter was resumed, or joined a barrier already written that covers every cast).
-    mutating func wait(_ waiter: CheckedContinuation<Void, Never>) -> UInt64? {
-        if castsSent == castsCovered {
-            waiter.resume()
-            return nil
-        }
+    init() {}
+
+    /// One more cast was queued.
+    mutating func castSent() { castsSent += 1 }
+
+    /// Registers `waiter` unless there is nothing to wait for (then it is not kept).
+    mutating func wait(_ waiter: Waiter) -> WaitAction {
+        if castsSent == castsCovered || isClosed { return .proceed }
         if let last = pending.indices.last, pending[last].covers == castsSent {
             pending[last].waiters.append(waiter)
-            return nil
+            return .joined
         }
         let id = nextBarrier
         nextBarrier += 1
         pending.append((id, castsSent, [waiter]))
-        return id
+        return .write(id)
     }
 
-    /// The host answered barrier `id`: returns the waiters to resume (outside the lock).
-    mutating func reached(_ id: UInt64) -> [CheckedContinuation<Void, Never>] {
-        var ready: [CheckedContinuation<Void, Never>] = []
+    /// The host answered barrier `id` (it has handed every cast before it to the service):
+    /// returns the waiters to resume.
+    mutating func reached(_ id: UInt64) -> [Waiter] {
+        var ready: [Waiter] = []
         while let first = pending.first, first.id <= id {
             castsCovered = max(castsCovered, first.covers)
             ready += first.waiters
@@ -184,9 +230,22 @@ private struct BarrierState: ~Copyable {
         return ready
     }
 
-    /// The stream broke: every waiter goes on (the casts are counted as lost).
-    mutating func releaseAll() -> [CheckedContinuation<Void, Never>] {
-        castsCovered = castsSent
+    /// The stream broke after its writer took the barriers up to `lastTaken` (`nil`: none).
+    /// `released`: waiters of barriers written to it, which go on (their casts are counted as
+    /// lost). `unreachable`: waiters of barriers still queued behind casts that no stream has
+    /// taken yet; those casts stay queued for the next stream, so these waiters cannot go on
+    /// as if the host had them (the caller fails with `.network`, as a call does while the
+    /// host cannot be reached). Their barriers are answered later to nobody.
+    mutating func streamBroke(lastTaken: UInt64?) -> (released: [Waiter], unreachable: [Waiter]) {
+        let released = lastTaken.map { reached($0) } ?? []
+        defer { pending.removeAll() }
+        return (released, pending.flatMap(\.waiters))
+    }
+
+    /// The stream's task ended (the queue finished): every waiter goes on, and later waits
+    /// return ``WaitAction/proceed``.
+    mutating func close() -> [Waiter] {
+        isClosed = true
         defer { pending.removeAll() }
         return pending.flatMap(\.waiters)
     }

@@ -91,8 +91,14 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
         _ request: NanoServices._RemoteRequest, returning: Result.Type, chain: _RemoteCallChain
     ) async throws -> Result {
         // A call after casts sees their effect, as locally: wait until the host has handed
-        // them to the service (free when none was sent since the last call).
-        if let casts = castStreams.withLock({ $0[request.service] }) { await casts.barrier() }
+        // them to the service (free when none was sent since the last call). When their
+        // stream broke before they were written, the host cannot be reached: fail as a call
+        // to an unreachable host does (the casts stay queued for the next stream).
+        if let casts = castStreams.withLock({ $0[request.service] }), !(await casts.barrier()) {
+            throw ServiceError(
+                .network, service: request.service,
+                message: "host unreachable: the cast stream broke before the casts sent before this call were written (they stay queued)")
+        }
         let answer = try await call(
             envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: request.timeout, chain: chain)
         return try RemotePayload.decode(Result.self, from: answer)

@@ -65,4 +65,18 @@ struct RemoteErrorTests {
             #expect(error?.code == .network)
         }
     }
+
+    /// A client that shuts down while its host cannot be reached does not wait for the host
+    /// forever: the casts still queued are dropped and counted.
+    @Test func castsQueuedForAnUnreachableHostAreCountedAsLostAtShutdown() async throws {
+        var used: RemoteClient<HTTP2ClientTransport.Posix>?
+        try await RemoteNetworkHarness.withClientToClosedPort { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
+            let remote = client.handle(to: Ledger.self, named: "ledger")
+            remote.record(1)
+            remote.record(2)
+            used = client
+        }
+        // The harness returned: `run()` ended after the graceful shutdown.
+        #expect(used?.lostCasts == 2)
+    }
 }

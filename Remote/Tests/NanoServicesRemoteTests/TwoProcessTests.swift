@@ -45,6 +45,31 @@ struct TwoProcessTests {
         child.kill()
     }
 
+    /// Casts sent while the host cannot be reached stay queued; a call after them fails with
+    /// `.network` (it must not run before them), and once the host is up the first call that
+    /// answers sees them all.
+    @Test func castsSentWhileTheHostIsDownAreSeenByTheFirstCallThatAnswers() async throws {
+        let port = try RemoteNetworkHarness.closedPort()
+        try await RemoteNetworkHarness.withClient(port: port) { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
+            let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(600))
+            for amount in 1...3 { tally.add(amount) }
+            let error = await #expect(throws: ServiceError.self) { try await tally.current() }
+            #expect(error?.code == .network)
+
+            let child = try ChildHost(port: port)
+            defer { child.kill() }
+            await child.waitFor("serving")
+            var answers: [Int] = []
+            for _ in 0..<600 where answers.isEmpty {
+                do { answers.append(try await tally.current()) } catch let error as ServiceError where error.code == .network {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            #expect(answers == [6])
+            #expect(client.lostCasts == 0)
+        }
+    }
+
     /// Calls from 4 tasks while the host is killed, then more after it restarts: every call
     /// that returned ran exactly once on its host, and no call ran twice (at most once).
     @Test func noCallThatReturnedIsLostOrRunTwiceAcrossAKillAndARestart() async throws {

@@ -16,8 +16,9 @@ import Synchronization
 /// walks the graph under the locks.
 ///
 /// Thread safety: ``publish(_:)`` and ``clear()`` on the owning service's thread; ``isPublished``
-/// and ``target()`` on any thread. The lock is held for a pointer copy at most: contention
-/// spins, then yields.
+/// and ``target()`` on any thread. Only readers take the lock, for a pointer copy and a retain;
+/// the owner's two writes per call are one compare-and-swap each, which wait for a reader to
+/// let go (spin, then yield).
 @usableFromInline
 struct WaitEdge: ~Copyable {
     private static var locked: UInt32 { 1 }
@@ -29,18 +30,19 @@ struct WaitEdge: ~Copyable {
     init() {}
 
     /// Records that the owner is about to block on `target` and publishes the bit. The caller
-    /// keeps `target` alive until ``clear()``. Owner's thread.
+    /// keeps `target` alive until ``clear()``. Owner's thread; one store and one
+    /// compare-and-swap (it spins only while a reader holds the lock, for a pointer copy).
     func publish(_ target: _ServiceContext) {
-        lock()
+        // Readers look at `pointer` only under the lock with the published bit set, and the
+        // exchange below (which waits for the lock) orders this store before the bit.
         pointer.store(UInt(bitPattern: Unmanaged.passUnretained(target).toOpaque()), ordering: .relaxed)
-        word.store(Self.published, ordering: .sequentiallyConsistent)  // unlocks and publishes
+        exchangeWhenUnlocked(to: Self.published)
     }
 
-    /// The owner no longer waits. Owner's thread.
+    /// The owner no longer waits. Owner's thread; one compare-and-swap. The pointer is left
+    /// as it is: nobody reads it without the bit.
     func clear() {
-        lock()
-        pointer.store(0, ordering: .relaxed)
-        word.store(0, ordering: .releasing)
+        exchangeWhenUnlocked(to: 0)
     }
 
     /// Whether the owner is (or is about to be) blocked on another service. One load, no lock.
@@ -50,10 +52,26 @@ struct WaitEdge: ~Copyable {
     func target() -> _ServiceContext? {
         guard isPublished else { return nil }
         lock()
-        // Retained under the lock: once unlocked, the owner may release its own reference.
-        let current = Self.unmanaged(pointer.load(ordering: .relaxed))?.retain()
+        // Looked at again under the lock (the owner may have cleared the edge meanwhile), and
+        // retained under it: once unlocked, the owner may clear and release its own reference.
+        let current = word.load(ordering: .relaxed) & Self.published != 0
+            ? Self.unmanaged(pointer.load(ordering: .relaxed))?.retain() : nil
         unlock()
         return current?.takeRetainedValue()
+    }
+
+    /// The owner's only write to the word: sets it to `new` once no reader holds the lock
+    /// (sequentially consistent: see the type's comment). Whatever the owner's bit was: two
+    /// tasks of one `async` method that holds its service may wait at once (the last edge wins).
+    private func exchangeWhenUnlocked(to new: UInt32) {
+        var rounds = 0
+        while true {
+            let current = word.load(ordering: .relaxed)
+            if current & Self.locked == 0
+                && word.compareExchange(expected: current, desired: new, ordering: .sequentiallyConsistent).exchanged { return }
+            rounds += 1
+            if rounds < 64 { nano_cpu_relax() } else { nano_thread_yield() }
+        }
     }
 
     private func lock() {

@@ -1,0 +1,71 @@
+@testable import NanoServices
+import Foundation
+import Synchronization
+import Testing
+
+/// The wait-for edge each service keeps for deadlock detection (`WaitEdge`): what a reader
+/// sees, and that a reader racing the owner only ever sees the owner's target or nothing.
+@Suite("WaitEdge")
+struct WaitEdgeTests {
+    private func context(_ name: String) -> _ServiceContext {
+        _ServiceContext(typeName: name, options: ServiceOptions())
+    }
+
+    @Test("a new edge is not published; publish shows the target; clear hides it")
+    func publishAndClear() {
+        let (owner, target) = (context("owner"), context("target"))
+        let before = owner.waitEdge.isPublished
+        #expect(!before)
+        #expect(owner.blockedOn() == nil)
+        owner.waitEdge.publish(target)
+        let published = owner.waitEdge.isPublished
+        #expect(published)
+        #expect(owner.blockedOn() === target)
+        owner.waitEdge.clear()
+        let cleared = !owner.waitEdge.isPublished
+        #expect(cleared)
+        #expect(owner.blockedOn() == nil)
+    }
+
+    /// Two tasks of an `async` method that holds its service may wait at once: the second
+    /// edge replaces the first (publishing over a published edge must not spin forever).
+    @Test("publishing over a published edge replaces its target")
+    func publishTwice() {
+        let (owner, first, second) = (context("owner"), context("first"), context("second"))
+        owner.waitEdge.publish(first)
+        owner.waitEdge.publish(second)
+        #expect(owner.blockedOn() === second)
+        owner.waitEdge.clear()
+        owner.waitEdge.clear()
+        #expect(owner.blockedOn() == nil)
+    }
+
+    @Test("readers racing the owner see its target or nothing, and nothing after the last clear")
+    func readersRaceTheOwner() {
+        let (owner, target) = (context("owner"), context("target"))
+        let done = Atomic<Bool>(false)
+        let seen = Mutex((target: 0, nothing: 0, other: 0))
+        let finished = DispatchSemaphore(value: 0)
+        // Plain threads: two spinning readers would hold both cooperative threads here.
+        for _ in 0..<2 {
+            Thread.detachNewThread {
+                while !done.load(ordering: .acquiring) {
+                    let found = owner.blockedOn()
+                    seen.withLock { counts in
+                        if found == nil { counts.nothing += 1 } else if found === target { counts.target += 1 } else { counts.other += 1 }
+                    }
+                }
+                finished.signal()
+            }
+        }
+        for _ in 0..<20_000 {
+            owner.waitEdge.publish(target)
+            owner.waitEdge.clear()
+        }
+        done.store(true, ordering: .releasing)
+        finished.wait()
+        finished.wait()
+        #expect(seen.withLock { $0.other } == 0)
+        #expect(owner.blockedOn() == nil)
+    }
+}

@@ -56,7 +56,7 @@ final class CastStream: Sendable {
                                 lost(Int(rejected))
                             }
                             attempt.acknowledge(barrier)
-                            state.value.withLock { $0.reached(barrier) }.forEach { $0.resume(returning: true) }
+                            state.value.withLock { $0.reached(barrier) }.forEach { $0.resume(returning: .confirmed) }
                         }
                     }
                 } catch {
@@ -67,8 +67,8 @@ final class CastStream: Sendable {
                 // barrier queued during the pause goes to the next stream.
                 let count = attempt.unacknowledged
                 let (released, unreachable) = state.value.withLock { $0.streamBroke(lastTaken: attempt.lastBarrierTaken) }
-                released.forEach { $0.resume(returning: true) }
-                unreachable.forEach { $0.resume(returning: false) }
+                released.forEach { $0.resume(returning: .confirmed) }
+                unreachable.forEach { $0.resume(returning: .unreachable) }
                 // While the host is down a stream fails every 100 ms with nothing lost: only a
                 // loss is worth a warning.
                 logger.log(
@@ -89,7 +89,7 @@ final class CastStream: Sendable {
                 try? await Task.sleep(for: .milliseconds(100))
             }
             // No stream follows: nobody would answer a barrier.
-            state.value.withLock { $0.close() }.forEach { $0.resume(returning: true) }
+            state.value.withLock { $0.close() }.forEach { $0.resume(returning: .confirmed) }
         }
     }
 
@@ -99,27 +99,51 @@ final class CastStream: Sendable {
         queue.push(QueuedEnvelope(bytes: envelope, barrier: nil))
     }
 
-    /// Returns `true` once the host has handed every cast sent so far to the service, or once
-    /// the stream they were written to broke (they are counted as lost); at once when there is
-    /// none since the last barrier. Suspends for one round trip otherwise. Returns `false`
-    /// when a stream broke before the casts were written: the host cannot be reached, and the
-    /// casts stay queued for the next stream.
-    func barrier() async -> Bool {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Bool, Never>) in
-            switch state.value.withLock({ $0.wait(waiter) }) {
-            case .proceed: waiter.resume(returning: true)
-            case .joined: break
-            case .write(let id):
-                queue.push(
-                    QueuedEnvelope(bytes: RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized(), barrier: id)
-                )
+    /// Returns ``BarrierOutcome/confirmed`` once the host has handed every cast sent so far to
+    /// the service, or once the stream they were written to broke (they are counted as lost);
+    /// at once when there is none since the last barrier. Suspends for one round trip
+    /// otherwise; ``BarrierOutcome/unreachable`` when a stream broke before the casts were
+    /// written (they stay queued for the next stream). Ends early with
+    /// ``BarrierOutcome/timedOut`` after `timeout`, and with ``BarrierOutcome/cancelled``
+    /// when the calling task is cancelled. Cost when nothing is pending: one lock round trip;
+    /// otherwise a timer task when `timeout` is set.
+    func barrier(timeout: Duration?) async -> BarrierOutcome {
+        if state.value.withLock({ $0.isConfirmed }) { return .confirmed }
+        if Task.isCancelled { return .cancelled }
+        let ticket = state.value.withLock { $0.ticket() }
+        let timer = timeout.map { limit in
+            Task { [state] in
+                guard (try? await Task.sleep(for: limit)) != nil else { return }  // cancelled: answered first
+                state.value.withLock { $0.withdraw(ticket) }?.resume(returning: .timedOut)
             }
+        }
+        defer { timer?.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<BarrierOutcome, Never>) in
+                switch state.value.withLock({ $0.wait(waiter, ticket: ticket) }) {
+                case .proceed: waiter.resume(returning: .confirmed)
+                case .withdrawn: waiter.resume(returning: Task.isCancelled ? .cancelled : .timedOut)
+                case .joined: break
+                case .write(let id):
+                    queue.push(
+                        QueuedEnvelope(bytes: RemoteEnvelope(service: service, method: "", signature: id, payload: []).serialized(), barrier: id)
+                    )
+                }
+            }
+        } onCancel: {
+            state.value.withLock { $0.withdraw(ticket) }?.resume(returning: .cancelled)
         }
     }
 
     /// Ends the stream once the queued casts are written.
     func finish() {
         queue.finish()
+    }
+
+    /// Ends the stream now: casts still queued are dropped and counted as lost.
+    func cancel() {
+        queue.finish()
+        task.cancel()
     }
 
     /// Suspends until the stream has ended.
@@ -174,79 +198,5 @@ private final class StreamAttempt: Sendable {
 
 /// ``BarrierState`` under a lock, in a class so that the stream's task can share it.
 private final class LockedBarrierState: Sendable {
-    let value = Mutex(BarrierState<CheckedContinuation<Bool, Never>>())
-}
-
-/// Which casts a barrier covers, and who waits for which barrier: pure state, no threads
-/// (`Waiter` is what the caller resumes: a continuation in ``CastStream``). Guarded by
-/// `CastStream.state`.
-struct BarrierState<Waiter>: ~Copyable {
-    /// What a caller of ``wait(_:)`` does next.
-    enum WaitAction: Equatable {
-        /// Nothing to wait for: every cast sent was confirmed (or the stream has ended).
-        case proceed
-        /// The waiter joined a barrier already queued that covers every cast sent.
-        case joined
-        /// Queue a barrier with this id after the casts; the waiter waits for its answer.
-        case write(UInt64)
-    }
-
-    private(set) var castsSent: UInt64 = 0
-    /// The casts sent before the last barrier the host answered (or whose stream broke).
-    private var castsCovered: UInt64 = 0
-    private var nextBarrier: UInt64 = 1
-    /// The stream's task has ended: no barrier would ever be answered.
-    private var isClosed = false
-    /// Barriers queued and not answered yet, oldest first: id, casts it covers, waiters.
-    private var pending: [(id: UInt64, covers: UInt64, waiters: [Waiter])] = []
-
-    init() {}
-
-    /// One more cast was queued.
-    mutating func castSent() { castsSent += 1 }
-
-    /// Registers `waiter` unless there is nothing to wait for (then it is not kept).
-    mutating func wait(_ waiter: Waiter) -> WaitAction {
-        if castsSent == castsCovered || isClosed { return .proceed }
-        if let last = pending.indices.last, pending[last].covers == castsSent {
-            pending[last].waiters.append(waiter)
-            return .joined
-        }
-        let id = nextBarrier
-        nextBarrier += 1
-        pending.append((id, castsSent, [waiter]))
-        return .write(id)
-    }
-
-    /// The host answered barrier `id` (it has handed every cast before it to the service):
-    /// returns the waiters to resume.
-    mutating func reached(_ id: UInt64) -> [Waiter] {
-        var ready: [Waiter] = []
-        while let first = pending.first, first.id <= id {
-            castsCovered = max(castsCovered, first.covers)
-            ready += first.waiters
-            pending.removeFirst()
-        }
-        return ready
-    }
-
-    /// The stream broke after its writer took the barriers up to `lastTaken` (`nil`: none).
-    /// `released`: waiters of barriers written to it, which go on (their casts are counted as
-    /// lost). `unreachable`: waiters of barriers still queued behind casts that no stream has
-    /// taken yet; those casts stay queued for the next stream, so these waiters cannot go on
-    /// as if the host had them (the caller fails with `.network`, as a call does while the
-    /// host cannot be reached). Their barriers are answered later to nobody.
-    mutating func streamBroke(lastTaken: UInt64?) -> (released: [Waiter], unreachable: [Waiter]) {
-        let released = lastTaken.map { reached($0) } ?? []
-        defer { pending.removeAll() }
-        return (released, pending.flatMap(\.waiters))
-    }
-
-    /// The stream's task ended (the queue finished): every waiter goes on, and later waits
-    /// return ``WaitAction/proceed``.
-    mutating func close() -> [Waiter] {
-        isClosed = true
-        defer { pending.removeAll() }
-        return pending.flatMap(\.waiters)
-    }
+    let value = Mutex(BarrierState<CheckedContinuation<BarrierOutcome, Never>>())
 }

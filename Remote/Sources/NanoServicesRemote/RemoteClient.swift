@@ -31,6 +31,8 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
     private let client: GRPCClient<Transport>
     private let logger: Logger
     private let castStreams = Mutex<[String: CastStream]>([:])
+    /// Streams finished by a graceful shutdown, until their queued casts are written.
+    private let draining = Mutex<[CastStream]>([])
     private let lost = Atomic<Int>(0)
     private let errorTypes: RemoteErrorTypes
 
@@ -54,12 +56,33 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
 
     /// Keeps the connections until a graceful shutdown; then finishes the cast streams and the
     /// calls in flight and returns. Runs on the caller's task; call it once.
+    ///
+    /// Cancelling the task that runs it (a `ServiceGroup` does when its graceful-shutdown
+    /// time runs out) ends it at once: casts still queued — for a host that cannot be reached
+    /// or never answers — are dropped and counted in ``lostCasts``.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await client.runConnections()
-        } onGracefulShutdown: {
-            self.beginGracefulShutdown()
+        do {
+            try await withGracefulShutdownHandler {
+                try await client.runConnections()
+            } onGracefulShutdown: {
+                self.beginGracefulShutdown()
+            }
+        } catch {
+            await endCastStreams()
+            throw error
         }
+        await endCastStreams()
+    }
+
+    /// Ends every cast stream now, those still draining after a graceful shutdown included,
+    /// and returns once they have ended (their queued casts counted as lost).
+    private func endCastStreams() async {
+        let streams = castStreams.withLock { streams in
+            defer { streams.removeAll() }
+            return Array(streams.values)
+        } + draining.withLock { $0 }
+        streams.forEach { $0.cancel() }
+        for stream in streams { await stream.drained() }
     }
 
     /// Stops the cast streams once their queued casts are written, and the connections once
@@ -70,6 +93,7 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
             return Array(streams.values)
         }
         streams.forEach { $0.finish() }
+        draining.withLock { $0 += streams }
         Task { [client] in
             for stream in streams { await stream.drained() }
             client.beginGracefulShutdown()
@@ -91,16 +115,30 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
         _ request: NanoServices._RemoteRequest, returning: Result.Type, chain: _RemoteCallChain
     ) async throws -> Result {
         // A call after casts sees their effect, as locally: wait until the host has handed
-        // them to the service (free when none was sent since the last call). When their
-        // stream broke before they were written, the host cannot be reached: fail as a call
-        // to an unreachable host does (the casts stay queued for the next stream).
-        if let casts = castStreams.withLock({ $0[request.service] }), !(await casts.barrier()) {
-            throw ServiceError(
-                .network, service: request.service,
-                message: "host unreachable: the cast stream broke before the casts sent before this call were written (they stay queued)")
+        // them to the service (free when none was sent since the last call). The wait counts
+        // against the call's time limit.
+        var timeout = request.timeout
+        if let casts = castStreams.withLock({ $0[request.service] }) {
+            let began = ContinuousClock.now
+            switch await casts.barrier(timeout: timeout) {
+            case .confirmed:
+                if let limit = timeout {
+                    timeout = limit - (ContinuousClock.now - began)
+                    if timeout! <= .zero { throw Self.timeoutBehindCasts(request, limit: limit) }
+                }
+            case .unreachable:
+                // Its stream broke before the casts were written: the host cannot be reached.
+                throw ServiceError(
+                    .network, service: request.service,
+                    message: "host unreachable: the cast stream broke before the casts sent before '\(request.method)' were written (they stay queued)")
+            case .timedOut:
+                throw Self.timeoutBehindCasts(request, limit: timeout ?? .zero)
+            case .cancelled:
+                throw CancellationError()
+            }
         }
         let answer = try await call(
-            envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: request.timeout, chain: chain)
+            envelope: try Self.envelope(request, traceContext: []), service: request.service, timeout: timeout, chain: chain)
         return try RemotePayload.decode(Result.self, from: answer)
     }
 
@@ -160,6 +198,13 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
             return stream
         }
         stream.send(bytes)
+    }
+
+    /// The error of a call whose time limit ran out while it waited for the host to confirm
+    /// the casts sent before it.
+    private static func timeoutBehindCasts(_ request: NanoServices._RemoteRequest, limit: Duration) -> ServiceError {
+        ServiceError(.timeout, service: request.service,
+                     message: "call '\(request.method)' got no answer within \(limit): the host had not yet confirmed the casts sent before it")
     }
 
     /// A request's wire form. A call's trace context travels in its metadata instead, so

@@ -49,11 +49,15 @@ enum RemoteErrorMapping {
     /// The error a client throws for a failed RPC to `service`: the host's ``ServiceError`` or
     /// ``RemoteError`` rebuilt from the metadata; ``ServiceError/Code/timeout`` for an expired
     /// deadline; ``ServiceError/Code/network`` when the host could not be reached or the
-    /// connection broke. A user error whose type is in `errorTypes` (keyed by
+    /// connection broke; `CancellationError` when the calling task was cancelled. A user error
+    /// whose type is in `errorTypes` (keyed by
     /// `String(reflecting:)`) and arrived encoded is thrown as that type.
     static func clientError(for error: RPCError, service: String, errorTypes: RemoteErrorTypes = RemoteErrorTypes()) -> any Error {
         let kind = error.metadata.first("nano-error-kind")
         let code = error.metadata.first("nano-code") ?? ""
+        // The caller's task was cancelled and the host said nothing: as locally. (The
+        // transport reports it as `.cancelled` or, in process, as `.unknown`.)
+        if kind == nil && Task.isCancelled && error.code != .deadlineExceeded { return CancellationError() }
         switch kind {
         case "service":
             let host = error.metadata.first("nano-service") ?? service
@@ -75,7 +79,7 @@ enum RemoteErrorMapping {
             switch error.code {
             case .deadlineExceeded:
                 return ServiceError(.timeout, service: service, message: "the host did not answer before the deadline")
-            case .unavailable, .cancelled where !Task.isCancelled:
+            case .unavailable, .cancelled:
                 return ServiceError(.network, service: service, message: "host unreachable or connection broken: \(error.message)")
             default:
                 return RemoteError(.unexpectedStatus, "gRPC status \(error.code): \(error.message)")

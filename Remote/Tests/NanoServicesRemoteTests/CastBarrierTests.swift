@@ -62,6 +62,49 @@ struct CastBarrierTests {
         state.castSent()
         #expect(state.wait("b") == .proceed)
     }
+
+    @Test func aWithdrawnWaiterIsNotResumedByTheAnswerAndOthersStillAre() {
+        var state = BarrierState<String>()
+        state.castSent()
+        let (first, second) = (state.ticket(), state.ticket())
+        #expect(state.wait("a", ticket: first) == .write(1))
+        #expect(state.wait("b", ticket: second) == .joined)
+        #expect(state.withdraw(first) == "a")
+        #expect(state.withdraw(first) == nil)  // once only
+        #expect(state.reached(1) == ["b"])
+        #expect(state.withdraw(second) == nil)  // already resumed
+    }
+
+    /// A time limit or a cancellation may come before the waiter has registered.
+    @Test func aTicketWithdrawnBeforeItsWaitRegistersIsRefused() {
+        var state = BarrierState<String>()
+        state.castSent()
+        let ticket = state.ticket()
+        #expect(state.withdraw(ticket) == nil)
+        #expect(state.wait("a", ticket: ticket) == .withdrawn)
+        // Nothing was queued for it: the next waiter writes the first barrier.
+        #expect(state.wait("b") == .write(1))
+    }
+
+    @Test func aBarrierWhoseWaitersAllWithdrewIsAnsweredToNobodyAndStillCoversItsCasts() {
+        var state = BarrierState<String>()
+        state.castSent()
+        let ticket = state.ticket()
+        #expect(state.wait("a", ticket: ticket) == .write(1))
+        #expect(state.withdraw(ticket) == "a")
+        #expect(state.reached(1).isEmpty)
+        let confirmed = state.isConfirmed
+        #expect(confirmed)
+        #expect(state.wait("b") == .proceed)
+    }
+}
+
+extension BarrierState {
+    /// A wait with a fresh ticket (most tests never withdraw one).
+    fileprivate mutating func wait(_ waiter: Waiter) -> WaitAction {
+        let ticket = ticket()
+        return wait(waiter, ticket: ticket)
+    }
 }
 
 /// The queue between casts and the stream that writes them.

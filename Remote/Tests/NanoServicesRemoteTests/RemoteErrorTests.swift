@@ -79,4 +79,47 @@ struct RemoteErrorTests {
         // The harness returned: `run()` ended after the graceful shutdown.
         #expect(used?.lostCasts == 2)
     }
+
+    /// The wait for the host to confirm the casts before a call counts against the call's
+    /// time limit: a host that accepts connections and never answers fails the call with
+    /// `.timeout` within its limit, not when the connection attempt gives up.
+    @Test func aCallBehindCastsToAHostThatNeverAnswersTimesOutWithinItsLimit() async throws {
+        try await RemoteNetworkHarness.withClientToSilentHost { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
+            let remote = client.handle(to: Ledger.self, named: "ledger", timeout: .milliseconds(300))
+            remote.record(1)
+            let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
+            #expect(error?.code == .timeout)
+            #expect(error?.message.contains("had not yet confirmed the casts") == true, "\(String(describing: error))")
+        }
+    }
+
+    /// Cancelling the calling task ends a remote call with `CancellationError`, as locally —
+    /// also while it waits for the host to confirm the casts before it.
+    @Test func cancellingACallBehindUnconfirmedCastsThrowsCancellationError() async throws {
+        var used: RemoteClient<HTTP2ClientTransport.Posix>?
+        try await RemoteNetworkHarness.withClientToSilentHost { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
+            let remote = client.handle(to: Ledger.self, named: "ledger")
+            remote.record(1)
+            let call = Task { try await remote.balance() }
+            try await Task.sleep(for: .milliseconds(100))  // usually waiting by now; either way it must end the same
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            used = client
+        }
+        // `run()` was cancelled: the cast the silent host never took is counted as lost.
+        #expect(used?.lostCasts == 1)
+    }
+
+    @Test func cancellingARemoteCallInFlightThrowsCancellationError() async throws {
+        let ledger = try Ledger.Service()
+        let gate = "cancel-in-flight"
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            let call = Task { try await remote.hold(gate) }
+            await Gates.waitUntilOpened("\(gate)-entered")  // the host runs it
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            Gates.open(gate)
+        }
+    }
 }

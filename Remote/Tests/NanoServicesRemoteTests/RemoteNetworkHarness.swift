@@ -11,15 +11,24 @@ enum RemoteNetworkHarness {
     }
 
     /// Runs `body` with a running client to 127.0.0.1:`port`.
-    static func withClient(port: Int, _ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
+    /// With `cancellingAtEnd`, the client's `run()` is cancelled after `body` instead of shut
+    /// down gracefully (a graceful shutdown waits for queued casts a silent host never takes).
+    static func withClient(
+        port: Int, cancellingAtEnd: Bool = false, _ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void
+    ) async throws {
         let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
         let client = RemoteClient(transport: transport)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { client.beginGracefulShutdown() }
             try await body(client)
-            client.beginGracefulShutdown()
-            try await group.waitForAll()
+            if cancellingAtEnd {
+                group.cancelAll()
+                _ = try? await group.waitForAll()  // cancelled: `run()` may throw CancellationError
+            } else {
+                client.beginGracefulShutdown()
+                try await group.waitForAll()
+            }
         }
     }
 
@@ -37,10 +46,18 @@ enum RemoteNetworkHarness {
         try await call()
     }
 
-    /// A loopback port that was free a moment ago: bound, read, closed.
-    static func closedPort() throws -> Int {
+    /// Runs `body` with a running client to a loopback port where a socket listens but never
+    /// accepts: connections complete in the kernel and then hear nothing (a host that hangs).
+    static func withClientToSilentHost(_ body: (RemoteClient<HTTP2ClientTransport.Posix>) async throws -> Void) async throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
+        let port = try bindLoopback(descriptor)
+        guard listen(descriptor, 64) == 0 else { throw POSIXError(errno) }
+        try await withClient(port: port, cancellingAtEnd: true, body)
+    }
+
+    /// Binds `descriptor` to 127.0.0.1 on a free port; returns the port.
+    private static func bindLoopback(_ descriptor: Int32) throws -> Int {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -53,6 +70,13 @@ enum RemoteNetworkHarness {
         }
         guard bound else { throw POSIXError(errno) }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A loopback port that was free a moment ago: bound, read, closed.
+    static func closedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        return try bindLoopback(descriptor)
     }
 }
 

@@ -13,7 +13,7 @@ extension _ServiceContext {
             threadID: thread == 0 ? nil : thread,
             threadName: threadName,
             state: state,
-            mailboxDepth: state == .stopped ? 0 : queuedMessageCount,
+            mailboxDepth: state == .stopped ? 0 : running.queuedMessageCount,
             messagesHandled: byMethod.values.reduce(0, +),
             castsDropped: droppedCasts,
             callsFailed: statistics.callsFailed,

@@ -1,5 +1,7 @@
 /// What a pooled service's mailbox needs to wake its consumer: the pool, and the service to
-/// schedule on it.
+/// schedule on it. The slot is also what the pool queues: its run queue and its threads'
+/// run-next slots hold unretained slots, and a pool thread runs a slice through
+/// ``service``.
 ///
 /// Lifetime: created with the service; `service` is unowned because the service owns its
 /// mailbox, which owns this slot, and it keeps itself alive until its last slice has run.
@@ -8,7 +10,7 @@
 @usableFromInline
 final class PoolSlot: @unchecked Sendable {
     let pool: ServicePool
-    @usableFromInline unowned(unsafe) var service: _ServiceContext? = nil
+    @usableFromInline unowned(unsafe) var service: (any RunningService)? = nil
 
     @usableFromInline init(pool: ServicePool) { self.pool = pool }
 
@@ -19,11 +21,10 @@ final class PoolSlot: @unchecked Sendable {
     /// pool's queue. Any thread.
     @usableFromInline
     func schedule() {
-        let service = service!
         guard let thread = PoolThread.current, thread.pool === pool else {
-            pool.schedule(service)
+            pool.schedule(self)
             return
         }
-        if let displaced = thread.offerNext(service) { pool.schedule(displaced.takeUnretainedValue()) }
+        if let displaced = thread.offerNext(self) { pool.schedule(displaced.takeUnretainedValue()) }
     }
 }

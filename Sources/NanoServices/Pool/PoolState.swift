@@ -23,7 +23,9 @@ struct PoolState<Entry, Parked> {
     private(set) var threads = 0
     private(set) var blocked = 0
     private(set) var spinning = 0
-    /// Services admitted and not yet ended.
+    /// Services admitted and not yet ended. The pool also lists them (`ServicePool.services`,
+    /// for shutdown); this count is what the transitions decide by, so that they stay testable
+    /// without services. Debug builds check that the two agree after each change.
     private(set) var liveServices = 0
     /// `shutdown()` began: no new service is admitted.
     private(set) var shuttingDown = false

@@ -24,7 +24,7 @@ final class PoolThread {
     @usableFromInline unowned(unsafe) let pool: ServicePool
     /// The service to run after the current slice (kept alive by itself while it has work,
     /// like every queued service).
-    private var next: Unmanaged<_ServiceContext>?
+    private var next: Unmanaged<PoolSlot>?
     /// Slices taken from `next` in a row.
     private var runsInARow = 0
 
@@ -53,20 +53,20 @@ final class PoolThread {
 
     /// Puts `service`, just made ready, in the run-next slot; returns the service it
     /// displaced, which the caller must queue on the pool.
-    func offerNext(_ service: _ServiceContext) -> Unmanaged<_ServiceContext>? {
+    func offerNext(_ service: PoolSlot) -> Unmanaged<PoolSlot>? {
         defer { next = Unmanaged.passUnretained(service) }
         return next
     }
 
     /// Empties the slot (the thread is about to block). Returns what was in it.
-    func takeNext() -> Unmanaged<_ServiceContext>? {
+    func takeNext() -> Unmanaged<PoolSlot>? {
         defer { next = nil }
         return next
     }
 
     /// The service to run now from the slot, if any and if the bound allows; otherwise the
     /// slot's service (if any) is returned in `overflow`, for the back of the pool's queue.
-    func nextToRun(overflow: inout Unmanaged<_ServiceContext>?) -> Unmanaged<_ServiceContext>? {
+    func nextToRun(overflow: inout Unmanaged<PoolSlot>?) -> Unmanaged<PoolSlot>? {
         guard let service = takeNext() else {
             runsInARow = 0
             return nil

@@ -10,7 +10,7 @@ extension ServiceCore {
     ///
     /// Inlinable, and reached through ``PooledLoop/runSlice`` (made where the service was
     /// spawned), so that it runs specialized for the service's message type: called through
-    /// the class's `runSlice(threadID:)` override it would run unspecialized, asking the
+    /// `runSlice(threadID:)` (a protocol requirement) it would run unspecialized, asking the
     /// runtime for generic metadata on its way through the mailbox and the loop.
     @inlinable
     func runPooledSlice(threadID: Int64) -> SliceOutcome {

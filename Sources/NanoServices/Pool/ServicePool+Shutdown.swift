@@ -43,7 +43,7 @@ extension ServicePool {
             return (first ? services.all : [], drainedNow)
         }
         if alreadyEmpty { drained.set() }
-        for service in live { service.requestStop(.graceful) }
+        for service in live { service.running.requestStop(.graceful) }
     }
 
     /// Every service has ended: let the threads go once they find no work.

@@ -49,11 +49,11 @@ extension ServicePool {
 
     /// Runs a slice of `first`, then of each service the slices put in the thread's run-next
     /// slot, within its bound; a service over the bound goes to the back of the queue.
-    private func runSlices(from first: Unmanaged<_ServiceContext>, on thread: PoolThread, threadID: Int64) {
+    private func runSlices(from first: Unmanaged<PoolSlot>, on thread: PoolThread, threadID: Int64) {
         var entry = first
         while true {
             runSlice(entry, threadID: threadID)
-            var overflow: Unmanaged<_ServiceContext>? = nil
+            var overflow: Unmanaged<PoolSlot>? = nil
             guard let next = thread.nextToRun(overflow: &overflow) else {
                 if let overflow { requeue(overflow) }
                 return
@@ -64,7 +64,7 @@ extension ServicePool {
 
     /// Queues a service that overran the run-next bound behind the services waiting. Wakes a
     /// thread only if others wait too: otherwise this thread takes it at once.
-    private func requeue(_ entry: Unmanaged<_ServiceContext>) {
+    private func requeue(_ entry: Unmanaged<PoolSlot>) {
         lock.lock()
         let helper = state.requeue(entry)
         nano_atomic_store_release(readyHint, 1)
@@ -72,11 +72,12 @@ extension ServicePool {
         bringIn(helper)
     }
 
-    private func runSlice(_ entry: Unmanaged<_ServiceContext>, threadID: Int64) {
-        // The service keeps itself alive until its last slice, so it is alive here.
-        let service = entry.takeUnretainedValue()
-        if service.runSlice(threadID: threadID) == .again {
-            schedule(service)
+    private func runSlice(_ entry: Unmanaged<PoolSlot>, threadID: Int64) {
+        // The service keeps itself (and so its mailbox's slot) alive until its last slice,
+        // so both are alive here.
+        let slot = entry.takeUnretainedValue()
+        if slot.service!.runSlice(threadID: threadID) == .again {
+            schedule(slot)
         }
     }
 }

@@ -47,7 +47,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// Guards `state`, `services` and `nextThreadNumber`.
     let lock: FutexLock
     /// The queue and the thread accounting (see ``PoolState``). Guarded by `lock`.
-    var state: PoolState<Unmanaged<_ServiceContext>, UnsafeMutablePointer<UInt32>>
+    var state: PoolState<Unmanaged<PoolSlot>, UnsafeMutablePointer<UInt32>>
     /// Live services on this pool (unretained: each keeps itself alive until its last slice,
     /// which removes it here first), for `shutdown()` to stop. Guarded by `lock`.
     var services = ServiceList(.pool)
@@ -114,6 +114,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         let admission = lock.withLock { () -> PoolState.Admission in
             let admission = state.admit()
             if admission != .refused { services.insert(service) }
+            assert(state.liveServices == services.count, "NanoServices: a pool's live count and its list disagree")
             return admission
         }
         if admission == .refused {
@@ -139,18 +140,20 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     func serviceEnded(_ service: _ServiceContext) {
         let last = lock.withLock { () -> Bool in
             services.remove(service)
-            return state.serviceEnded()
+            let ended = state.serviceEnded()
+            assert(state.liveServices == services.count, "NanoServices: a pool's live count and its list disagree")
+            return ended
         }
         if last { drained.set() }
     }
 
-    /// Queues `service` to run a slice. Called once per time the service goes from idle to
-    /// having work (its mailbox guarantees it), or by a pool thread putting back a service
-    /// that still has work.
+    /// Queues the service of `slot` to run a slice. Called once per time the service goes
+    /// from idle to having work (its mailbox guarantees it), or by a pool thread putting back
+    /// a service that still has work.
     @usableFromInline
-    func schedule(_ service: _ServiceContext) {
+    func schedule(_ slot: PoolSlot) {
         lock.lock()
-        let helper = state.schedule(Unmanaged.passUnretained(service))
+        let helper = state.schedule(Unmanaged.passUnretained(slot))
         nano_atomic_store_release(readyHint, 1)
         lock.unlock()
         bringIn(helper)
@@ -170,7 +173,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         bringIn(helper)
     }
 
-    typealias Helper = PoolState<Unmanaged<_ServiceContext>, UnsafeMutablePointer<UInt32>>.Helper
+    typealias Helper = PoolState<Unmanaged<PoolSlot>, UnsafeMutablePointer<UInt32>>.Helper
 
     /// Wakes or starts the thread the pool's state picked. Call without the lock.
     func bringIn(_ helper: Helper) {

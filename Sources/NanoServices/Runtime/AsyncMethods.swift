@@ -47,7 +47,7 @@ extension _ServiceContext {
             asyncMethodFinished(identifier, reentrant: reentrant) // on the service thread
             _ = executor // keep the executor alive as long as the task
         }
-        if isStoppingImmediately { task.cancel() }
+        if executor.isServiceStoppingImmediately { task.cancel() }
         asyncTasks[identifier] = (task, reply)
     }
 

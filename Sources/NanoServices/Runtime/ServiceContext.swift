@@ -5,7 +5,9 @@ import Synchronization
 
 /// The part of a running service that does not depend on its message type: identity,
 /// state, counters, logging and termination. Generated code never sees it: it gets a
-/// ``_HandlerContext``.
+/// ``_HandlerContext``. Its one subclass, ``ServiceCore``, adds the mailbox and the loop, and
+/// the operations that need them (``RunningService``); nothing here is left for it to
+/// override.
 ///
 /// Thread safety: every member may be used from any thread unless it says otherwise.
 /// `@unchecked Sendable` is sound: the `let`s are immutable, counters are atomics, `waitEdge`
@@ -63,7 +65,7 @@ class _ServiceContext: @unchecked Sendable {
 
     // `async` methods (see AsyncMethods.swift). Service thread only.
     /// The executor the tasks of `async` methods prefer. Created on first use.
-    @usableFromInline lazy var executor = ServiceExecutor(self)
+    @usableFromInline lazy var executor = ServiceExecutor(running)
     @usableFromInline var nextAsyncTaskID = 0
     /// Tasks of `async` methods started and not yet finished.
     @usableFromInline var asyncTasksInFlight = 0
@@ -256,43 +258,5 @@ class _ServiceContext: @unchecked Sendable {
     @usableFromInline
     final func timeoutError(_ method: StaticString, after nanoseconds: Int64) -> ServiceError {
         ServiceError(.timeout, service: self, message: "call '\(method)' got no answer within \(Duration.nanoseconds(nanoseconds))")
-    }
-
-    /// What a pool thread does after a slice of a pooled service.
-    @usableFromInline
-    enum SliceOutcome {
-        /// Work is left: queue the service again (it is still marked scheduled).
-        case again
-        /// Idle (the next send schedules it) or ended: forget it.
-        case done
-    }
-
-    /// Runs a slice of a pooled service on the calling pool thread. Overridden by `ServiceCore`.
-    func runSlice(threadID: Int64) -> SliceOutcome {
-        preconditionFailure("NanoServices: runSlice must be overridden")
-    }
-
-    /// Refuses new messages and wakes the service thread. Overridden by `ServiceCore`.
-    @usableFromInline
-    func requestStop(_ mode: StopMode) {
-        fatalError("abstract")
-    }
-
-    /// Queues a job for the service thread. Returns `false` once the thread has ended.
-    /// Overridden by `ServiceCore`.
-    func enqueueJob(_ job: UnownedJob) -> Bool {
-        fatalError("abstract")
-    }
-
-    /// Messages accepted and not yet handled. Any thread; takes the mailbox lock.
-    /// Overridden by `ServiceCore`.
-    var queuedMessageCount: Int {
-        fatalError("abstract")
-    }
-
-    /// Whether an immediate stop was requested. Overridden by `ServiceCore`.
-    @usableFromInline
-    var isStoppingImmediately: Bool {
-        fatalError("abstract")
     }
 }

@@ -33,7 +33,7 @@ extension ServiceCore {
             if supervision == nil && mayRunInline(waiting: waitForInitializer) {
                 core.startInline()
             } else {
-                pool.schedule(core)
+                pool.schedule(core.mailbox.poolSlot!)
             }
         } else {
             let status = ServiceThread.start(name: core.threadName, stackSize: options.stackSize) {

@@ -19,7 +19,7 @@ import Synchronization
 /// `@unchecked Sendable` is sound: `mailbox` is thread-safe and immutable; `pooled` is set once
 /// at spawn, before any slice runs, and then touched by one pool thread at a time.
 @usableFromInline
-final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked Sendable {
+final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, RunningService, @unchecked Sendable {
     /// A message with the sender's tracing context and send time (see ``MessageEnvelope``).
     @usableFromInline typealias Envelope = MessageEnvelope<Message>
     @usableFromInline let mailbox: Mailbox<Envelope>
@@ -39,7 +39,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
     }
 
     @usableFromInline
-    override func requestStop(_ mode: StopMode) {
+    func requestStop(_ mode: StopMode) {
         let inline = pooled != nil && Self.mayRunInline(waiting: false)
         switch mailbox.close(mode, claimingIfIdle: inline) {
         case .unchanged:
@@ -52,21 +52,24 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, @unchecked S
         }
     }
 
-    override func enqueueJob(_ job: UnownedJob) -> Bool {
+    @usableFromInline
+    func enqueueJob(_ job: UnownedJob) -> Bool {
         mailbox.sendJob(job)
     }
 
     @usableFromInline
-    override var isStoppingImmediately: Bool { mailbox.isClosedImmediately }
+    var isStoppingImmediately: Bool { mailbox.isClosedImmediately }
 
-    override var queuedMessageCount: Int {
+    @usableFromInline
+    var queuedMessageCount: Int {
         // A bounded mailbox counts the batch in hand itself; an unbounded one does not.
         mailbox.capacity == Int.max ? mailbox.depth + statistics.inHand : mailbox.depth
     }
 
     /// Runs a slice of this pooled service on the calling pool thread (see
     /// ServiceCore+PoolSlice.swift). Pool thread.
-    override func runSlice(threadID: Int64) -> SliceOutcome {
+    @usableFromInline
+    func runSlice(threadID: Int64) -> SliceOutcome {
         pooled!.runSlice(self, threadID)  // specialized: see `runPooledSlice`
     }
 }

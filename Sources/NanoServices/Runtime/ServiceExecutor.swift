@@ -16,16 +16,22 @@
 final class ServiceExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     /// The service whose thread runs the jobs. Weak: a task that outlives its service (an
     /// unstructured task spawned from a method, say) must not keep a stopped service alive.
-    private weak var context: _ServiceContext?
+    private weak var service: (any RunningService)?
 
-    init(_ context: _ServiceContext) {
-        self.context = context
+    init(_ service: any RunningService) {
+        self.service = service
+    }
+
+    /// Whether the service has ended or was asked to stop immediately: a task started now
+    /// begins cancelled. One weak load and one atomic load.
+    var isServiceStoppingImmediately: Bool {
+        service?.isStoppingImmediately ?? true
     }
 
     @usableFromInline
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        if let context, context.enqueueJob(job) { return }
+        if let service, service.enqueueJob(job) { return }
         // The service's thread has ended: run the job on the global executor rather than
         // lose it (its task then continues off the service thread).
         globalConcurrentExecutor.enqueue(job)
@@ -43,7 +49,7 @@ final class ServiceExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
 
     @usableFromInline
     func checkIsolated() {
-        precondition(context?.isCurrentThread == true, "NanoServices: expected to run on the service's thread")
+        precondition(service?.isCurrentThread == true, "NanoServices: expected to run on the service's thread")
     }
 
     /// Runs `job` on the calling thread, which must be the service's.

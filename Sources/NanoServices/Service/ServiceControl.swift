@@ -18,12 +18,12 @@
 /// ```
 public struct ServiceControl: Sendable {
     /// The service, independent of its message type.
-    let core: _ServiceContext
+    let core: any RunningService
     /// Keeps the service running like a handle copy; `nil` when taken from an unowned handle
     /// (``ServiceHandle/unownedCurrent``).
     let lifetime: (any AnyObject & Sendable)?
 
-    init(core: _ServiceContext, lifetime: (any AnyObject & Sendable)?) {
+    init(core: any RunningService, lifetime: (any AnyObject & Sendable)?) {
         self.core = core
         self.lifetime = lifetime
     }
@@ -45,7 +45,7 @@ public struct ServiceControl: Sendable {
 
     /// Messages accepted and not yet handled (also those of the batch the service is working
     /// through): a snapshot, for monitoring. Any thread; one mailbox lock round trip.
-    public var mailboxDepth: Int { core.queuedMessageCount }
+    public var mailboxDepth: Int { core.running.queuedMessageCount }
 
     /// Asks the service to stop and returns at once. Any thread, including the service's own
     /// methods; never blocks. Repeating it is harmless; `.immediate` upgrades an earlier
@@ -55,7 +55,7 @@ public struct ServiceControl: Sendable {
     /// - `.immediate`: queued calls fail with ``ServiceError/Code/stopped``, queued casts are
     ///   dropped and counted in ``droppedCasts``, suspended `async` methods are cancelled.
     public func requestStop(_ mode: StopMode = .graceful) {
-        core.requestStop(mode)
+        core.running.requestStop(mode)
     }
 
     /// Stops the service and blocks the calling thread until its thread has ended.

@@ -52,7 +52,7 @@ extension CurrentService {
             supervision.noteFailure(error, method: nil, of: service)
         } else {
             service.logger.error("service reported a failure and has no supervisor: stopping", metadata: ["reason": "\(error)"])
-            service.requestStop(.immediate)
+            service.running.requestStop(.immediate)
         }
     }
 }

@@ -53,6 +53,27 @@ final class CastQueue: Sendable {
         }
     }
 
+    /// The next envelope and every one queued behind it, up to `maxBytes` in all (the first
+    /// is taken whatever its size); `nil` as for ``next()``. Suspends while the queue is
+    /// empty. Cost beyond ``next()``: one more lock round trip.
+    func nextBatch(maxBytes: Int) async -> [QueuedEnvelope]? {
+        guard let first = await next() else { return nil }
+        var batch = [first]
+        var bytes = first.bytes.count
+        state.withLock { state in
+            while state.head < state.items.count, bytes + state.items[state.head].bytes.count <= maxBytes {
+                bytes += state.items[state.head].bytes.count
+                batch.append(state.items[state.head])
+                state.head += 1
+            }
+            if state.head == state.items.count {
+                state.items.removeAll(keepingCapacity: true)
+                state.head = 0
+            }
+        }
+        return batch
+    }
+
     /// The next envelope; `nil` when the queue is finished and empty, or when the reading task
     /// is cancelled (then the queue stays open for the next reader).
     func next() async -> QueuedEnvelope? {

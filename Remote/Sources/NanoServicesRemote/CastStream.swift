@@ -3,7 +3,9 @@ import Logging
 import Synchronization
 
 /// The ordered stream of casts from one ``RemoteClient`` to one service: a queue and a task
-/// that writes the queue's envelopes, in order, on a `nanoservices.Host/Casts` stream.
+/// that writes the queue's envelopes, in order, on a `nanoservices.Host/Casts` stream — all
+/// those queued at once in one message (``CastBatch``), so that a burst of casts is not one
+/// transport round of work per cast.
 ///
 /// ``send(_:)`` never blocks (the queue is unbounded, like a local mailbox by default). When
 /// the stream breaks, the casts taken for it are counted as lost (they may or may not have
@@ -34,9 +36,10 @@ final class CastStream: Sendable {
                 do {
                     try await client.bidirectionalStreaming(
                         request: StreamingClientRequest<[UInt8]> { writer in
-                            while let envelope = await queue.next() {
-                                attempt.take(envelope)
-                                try await writer.write(envelope.bytes)
+                            // Everything queued goes in one message (see CastBatch).
+                            while let batch = await queue.nextBatch(maxBytes: CastBatch.maxBytes) {
+                                batch.forEach(attempt.take)
+                                try await writer.write(batch.count == 1 ? batch[0].bytes : CastBatch.frame(batch.map(\.bytes)))
                             }
                             // `nil`: the queue finished, or this stream was cancelled (it broke).
                             try Task.checkCancellation()

@@ -189,12 +189,18 @@ public final class RemoteClient<Transport: ClientTransport>: NanoServices._Remot
             lost.add(1, ordering: .relaxed)
             return
         }
+        cast(envelope: bytes, service: request.service)
+    }
+
+    /// Queues one envelope (or, in tests, any bytes) on the cast stream to `service`, opening
+    /// the stream on first use. Any thread; never blocks.
+    func cast(envelope bytes: [UInt8], service: String) {
         let stream = castStreams.withLock { streams in
-            if let stream = streams[request.service] { return stream }
-            let stream = CastStream(client: client, service: request.service, logger: logger, lost: { [weak self] count in
+            if let stream = streams[service] { return stream }
+            let stream = CastStream(client: client, service: service, logger: logger, lost: { [weak self] count in
                 self?.lost.add(count, ordering: .relaxed)
             })
-            streams[request.service] = stream
+            streams[service] = stream
             return stream
         }
         stream.send(bytes)

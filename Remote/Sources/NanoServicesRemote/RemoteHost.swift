@@ -84,6 +84,20 @@ public final class RemoteHost<Transport: ServerTransport>: Service, Sendable {
         }
     }
 
+    /// The envelopes of one cast-stream message: the message itself, or the envelopes of a
+    /// batch (``CastBatch``). A malformed batch is logged, its claimed casts are added to
+    /// `rejected`, and none of it is run.
+    func castEnvelopes(in message: [UInt8], rejected: inout UInt64) -> [[UInt8]] {
+        guard CastBatch.isBatch(message) else { return [message] }
+        do {
+            return try CastBatch.envelopes(of: message)
+        } catch {
+            logger.warning("rejected a batch of remote casts", metadata: ["error": "\(error.error)", "bytes": "\(message.count)", "casts": "\(error.claimed)"])
+            rejected += UInt64(max(error.claimed, 1))
+            return []
+        }
+    }
+
     /// Runs one request: finds the method, decodes every argument, invokes. Throws the status
     /// to answer with; a rejected request is logged at `warning`.
     func handle(
@@ -146,23 +160,25 @@ private struct HostRPCService<Transport: ServerTransport>: RegistrableRPCService
             StreamingServerResponse { writer in
                 var rejected: UInt64 = 0
                 for try await message in request.messages {
-                    let envelope: RemoteEnvelope
-                    do { envelope = try host.parse(message) } catch {
-                        rejected += 1
-                        continue
-                    }
-                    if let barrier = CastBarrier.id(of: envelope) {
-                        // Every cast before the barrier has been handed to its service.
-                        try await writer.write(CastBarrier.answer(barrier, rejected: rejected))
-                        rejected = 0
-                        continue
-                    }
-                    do {
-                        _ = try await TraceContextPropagation.withContext(TraceContextPropagation.context(from: envelope.traceContext)) {
-                            try await host.handle(envelope, timeout: nil, castsOnly: true)
+                    for bytes in host.castEnvelopes(in: message, rejected: &rejected) {
+                        let envelope: RemoteEnvelope
+                        do { envelope = try host.parse(bytes) } catch {
+                            rejected += 1
+                            continue
                         }
-                    } catch {
-                        rejected += 1
+                        if let barrier = CastBarrier.id(of: envelope) {
+                            // Every cast before the barrier has been handed to its service.
+                            try await writer.write(CastBarrier.answer(barrier, rejected: rejected))
+                            rejected = 0
+                            continue
+                        }
+                        do {
+                            _ = try await TraceContextPropagation.withContext(TraceContextPropagation.context(from: envelope.traceContext)) {
+                                try await host.handle(envelope, timeout: nil, castsOnly: true)
+                            }
+                        } catch {
+                            rejected += 1
+                        }
                     }
                 }
                 if rejected > 0 { try await writer.write(CastBarrier.answer(0, rejected: rejected)) }

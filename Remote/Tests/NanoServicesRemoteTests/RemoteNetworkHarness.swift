@@ -73,6 +73,24 @@ enum RemoteNetworkHarness {
     }
 
     /// A loopback port that was free a moment ago: bound, read, closed.
+    /// Runs `body` with a running host on 127.0.0.1, serving what `setUp` adds, on a free port
+    /// (passed to `body`); then shuts the host down gracefully.
+    static func withHost(
+        serving setUp: (RemoteHost<HTTP2ServerTransport.Posix>) -> Void, _ body: (Int) async throws -> Void
+    ) async throws {
+        let port = try closedPort()
+        let host = RemoteHost(transport: HTTP2ServerTransport.Posix(
+            address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext))
+        setUp(host)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            defer { host.beginGracefulShutdown() }
+            try await body(port)
+            host.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
     static func closedPort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }

@@ -27,13 +27,7 @@ struct RemoteSoakTests {
 
     @Test func fourClientsTenThousandCallsAndAHundredThousandCastsEach() async throws {
         let counter = try SoakCounter.Service(options: .named("soak"))
-        let port = try RemoteNetworkHarness.closedPort()
-        let host = RemoteHost(transport: HTTP2ServerTransport.Posix(
-            address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext))
-        host.serve(counter, as: "soak")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await host.run() }
-            defer { host.beginGracefulShutdown() }
+        try await RemoteNetworkHarness.withHost(serving: { $0.serve(counter, as: "soak") }) { port in
             try await withThrowingTaskGroup(of: Int.self) { clients in
                 for client in 0..<Self.clients {
                     clients.addTask {
@@ -57,8 +51,6 @@ struct RemoteSoakTests {
                 #expect(lostCasts == 0)
             }
             #expect(try await counter.current() == Self.clients * Self.castsPerClient)
-            host.beginGracefulShutdown()
-            try await group.waitForAll()
         }
         try await counter.control.stop()
     }

@@ -73,6 +73,19 @@ struct CastBatchTests {
         }
     }
 
+    @Test func aCastTheHostRejectsIsNeverRunAndIsCountedAsLostWithTheNextConfirmation() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            remote.record(1)
+            harness.client.cast(envelope: [7, 0, 1], service: "ledger")  // not an envelope
+            remote.record(2)
+            #expect(try await remote.entriesSoFar() == [1, 2])
+            #expect(harness.client.lostCasts == 1)
+            #expect(harness.hostLogs.entries.contains { "\($0.message)".contains("rejected a remote request") && $0.level == .warning })
+        }
+    }
+
     @Test func aBurstOfLargeCastsArrivesWholeAndInOrderOverHTTP2() async throws {
         // Batches on a real connection, where gRPC enforces its 4 MiB limit on a message:
         // 8,000 casts of 1 KiB each (8 MiB) sent in a burst; every one arrives, in order.

@@ -231,3 +231,16 @@ extern void *swift_task_getCurrent(void) __attribute__((swiftcall));
 bool nano_inside_task(void) {
     return swift_task_getCurrent() != NULL;
 }
+
+// `SerialExecutorRef` (swift/ABI/Executor.h): the executor's identity and its implementation
+// word; two words, passed and returned in registers in Swift's calling convention.
+typedef struct {
+    void *identity;
+    uintptr_t implementation;
+} NanoSerialExecutorRef;
+extern NanoSerialExecutorRef swift_task_getCurrentExecutor(void) __attribute__((swiftcall));
+extern bool swift_task_isMainExecutor(NanoSerialExecutorRef executor) __attribute__((swiftcall));
+
+bool nano_on_main_actor(void) {
+    return swift_task_isMainExecutor(swift_task_getCurrentExecutor());
+}

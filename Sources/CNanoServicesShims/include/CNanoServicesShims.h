@@ -99,6 +99,13 @@ uint64_t nano_call_site_key(void);
 /// `withUnsafeCurrentTask`, without that function's closure and generic metadata.
 bool nano_inside_task(void);
 
+/// Whether the calling code runs isolated to the main actor (top-level code, `@MainActor`
+/// code), whichever thread runs it: on Linux, `@MainActor` code resumed after a suspension
+/// runs on a libdispatch worker thread draining the main queue, not on the process's main
+/// thread. Asks the Swift runtime for the current executor (`swift_task_getCurrentExecutor`)
+/// and whether it is the main one (`swift_task_isMainExecutor`). Slow paths only.
+bool nano_on_main_actor(void);
+
 /// The CPU the calling thread runs on right now (sched_getcpu), or -1 if unknown.
 int32_t nano_current_cpu(void);
 

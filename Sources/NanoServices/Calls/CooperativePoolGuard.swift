@@ -15,7 +15,9 @@ enum BlockedThread: Sendable {
     /// One of the threads of Swift's cooperative pool (the global concurrent executor), which
     /// has only as many threads as cores.
     case cooperativeThread
-    /// The process's main thread, inside a task: top-level code or `@MainActor` code.
+    /// Code isolated to the main actor (top-level code or `@MainActor` code), on the process's
+    /// main thread or, on Linux after a suspension, on the worker thread draining the main
+    /// queue.
     case mainThread
     /// The thread of the task executor the calling task prefers.
     case taskExecutorThread
@@ -30,7 +32,7 @@ enum BlockedThread: Sendable {
             return (true, task.unownedTaskExecutor != nil)
         }
         guard inTask else { return .plainThread }
-        if nano_thread_id() == Int64(getpid()) { return .mainThread }
+        if nano_thread_id() == Int64(getpid()) || nano_on_main_actor() { return .mainThread }
         if hasTaskExecutor { return .taskExecutorThread }
         return .cooperativeThread
     }
@@ -40,7 +42,7 @@ enum BlockedThread: Sendable {
         switch self {
         case .plainThread: "the calling thread"
         case .cooperativeThread: "one of the \(CooperativePoolGuard.width) threads of Swift's cooperative pool (the global concurrent executor), which every task without an executor of its own needs"
-        case .mainThread: "the main thread (top-level code or @MainActor code), which nothing else can run on meanwhile"
+        case .mainThread: "the main actor's thread (top-level code or @MainActor code), on which nothing else isolated to the main actor can run meanwhile"
         case .taskExecutorThread: "the thread of the task executor its task prefers"
         }
     }

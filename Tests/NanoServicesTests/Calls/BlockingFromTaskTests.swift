@@ -28,6 +28,20 @@ struct BlockingFromTaskTests {
         #expect(reports.first?.metadata["service"] == "Counter")
     }
 
+    @Test("a blocking call from @MainActor code is reported as blocking the main actor's thread, not a cooperative one, whichever thread runs it")
+    @MainActor
+    func mainActorCodeIsNamedAsSuch() async throws {
+        let logs = InMemoryLogHandler()
+        let counter = try Counter.Service(start: 7, options: .init(logger: Logger(label: "test") { _ in logs }))
+        // After a suspension, Linux resumes main-actor code on the worker thread that drains
+        // the main queue, not on the process's main thread.
+        try await Task.sleep(for: .milliseconds(1))
+        #expect(try blockingTotalFromMainActor(counter) == 7)
+        let report = logs.entries.map { "\($0.message)" }.first { $0.contains("blocking call 'current()'") }
+        #expect(report?.contains("the main actor's thread") == true)
+        #expect(report?.contains("cooperative pool") == false)
+    }
+
     @Test("a blocking call from a plain thread is not reported")
     func plainThreadNotReported() async throws {
         let logs = InMemoryLogHandler()
@@ -36,6 +50,11 @@ struct BlockingFromTaskTests {
         #expect(total == 1)
         #expect(logs.entries.isEmpty)
     }
+}
+
+/// The call site of the main-actor test (reports are once per call site).
+private func blockingTotalFromMainActor(_ counter: Counter.Service) throws -> Int {
+    try counter.current()
 }
 
 /// One call site, used for two services.

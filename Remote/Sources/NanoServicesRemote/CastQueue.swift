@@ -10,6 +10,18 @@ final class CastQueue: Sendable {
         var head = 0
         var isFinished = false
         var reader: CheckedContinuation<QueuedEnvelope?, Never>?
+
+        /// Takes the envelope at the head; the storage is reset once everything was taken.
+        mutating func popFirst() -> QueuedEnvelope {
+            defer {
+                head += 1
+                if head == items.count {
+                    items.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+            }
+            return items[head]
+        }
     }
 
     private let state = Mutex(State())
@@ -63,12 +75,7 @@ final class CastQueue: Sendable {
         state.withLock { state in
             while state.head < state.items.count, bytes + state.items[state.head].bytes.count <= maxBytes {
                 bytes += state.items[state.head].bytes.count
-                batch.append(state.items[state.head])
-                state.head += 1
-            }
-            if state.head == state.items.count {
-                state.items.removeAll(keepingCapacity: true)
-                state.head = 0
+                batch.append(state.popFirst())
             }
         }
         return batch
@@ -80,16 +87,7 @@ final class CastQueue: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (reader: CheckedContinuation<QueuedEnvelope?, Never>) in
                 let answer: QueuedEnvelope?? = state.withLock { state in
-                    if state.head < state.items.count {
-                        defer {
-                            state.head += 1
-                            if state.head == state.items.count {
-                                state.items.removeAll(keepingCapacity: true)
-                                state.head = 0
-                            }
-                        }
-                        return .some(state.items[state.head])
-                    }
+                    if state.head < state.items.count { return .some(state.popFirst()) }
                     if state.isFinished || Task.isCancelled { return .some(nil) }
                     state.reader = reader
                     return nil

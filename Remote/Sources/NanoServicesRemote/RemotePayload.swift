@@ -1,44 +1,57 @@
 import Foundation
 import NanoServices
 
-/// Encodes arguments and results as JSON: each argument on its own (a 32-bit little-endian
-/// length, then a one-element JSON array holding the value), so that the host can decode them
-/// one by one with the types its method table names. A result is one one-element JSON array.
+/// Encodes arguments and results: each argument on its own (a 32-bit little-endian length,
+/// then the value), so that the host can decode them one by one with the types its method
+/// table names. A result is one value.
 ///
-/// JSON because every `Codable` type supports it and a message can be read in a log; the
-/// envelope and framing are binary. Runs on the caller's task (client) or request task (host).
+/// A value of a ``BinaryPayloadValue`` type (the integers, `Bool`, `Double`, `Float`,
+/// `String`, `[UInt8]`, no result) is a tag byte and its bytes; any other `Codable` value is a
+/// one-element JSON array (it starts with `[`, which no tag is), so every `Codable` type
+/// crosses, and a host still reads a value that an older client sent as JSON. Runs on the
+/// caller's task (client) or request task (host).
 enum RemotePayload {
+    /// The first byte of a JSON value: `[`.
+    static let jsonStart = UInt8(ascii: "[")
+
     /// Encodes `arguments`, in order. Throws `EncodingError` for a value that cannot be encoded.
     static func encode(arguments: [any Encodable & Sendable]) throws -> [UInt8] {
-        let encoder = JSONEncoder()
         var bytes: [UInt8] = []
         for argument in arguments {
-            let json = try encodeOne(argument, with: encoder)
-            bytes.append(contentsOf: littleEndianBytes(UInt32(json.count)))
-            bytes.append(contentsOf: json)
+            let value = try encodeOne(argument)
+            bytes.append(contentsOf: littleEndianBytes(UInt32(value.count)))
+            bytes.append(contentsOf: value)
         }
         return bytes
     }
 
     /// Encodes a result.
     static func encode(result: any Encodable & Sendable) throws -> [UInt8] {
-        try encodeOne(result, with: JSONEncoder())
+        try encodeOne(result)
     }
 
     /// Decodes a result; a mismatch is ``RemoteError/Code/malformedMessage``.
     static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        try decodeOne(Value.self, from: bytes[...], with: JSONDecoder(), what: "the result")
+        try decodeOne(Value.self, from: bytes[...], what: "the result")
     }
 
-    private static func encodeOne<Value: Encodable>(_ value: Value, with encoder: JSONEncoder) throws -> [UInt8] {
-        Array(try encoder.encode([value]))
+    /// One value: binary for a ``BinaryPayloadValue``, JSON for any other.
+    static func encodeOne<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        // By the static type: a dynamic cast would look through an `Optional<Int>` and send an
+        // `Int` that the receiver, expecting `Int?`, must reject.
+        if Value.self is any BinaryPayloadValue.Type, let binary = value as? any BinaryPayloadValue {
+            var bytes = [type(of: binary).payloadTag]
+            binary.appendPayload(to: &bytes)
+            return bytes
+        }
+        return Array(try JSONEncoder().encode([value]))
     }
 
-    fileprivate static func decodeOne<Value: Decodable>(
-        _ type: Value.Type, from bytes: ArraySlice<UInt8>, with decoder: JSONDecoder, what: String
-    ) throws -> Value {
+    static func decodeOne<Value: Decodable>(_ type: Value.Type, from bytes: ArraySlice<UInt8>, what: String) throws -> Value {
+        guard let first = bytes.first else { throw RemoteError(.malformedMessage, "\(what) is empty") }
+        guard first == jsonStart else { return try decodeBinary(Value.self, tag: first, from: bytes.dropFirst(), what: what) }
         do {
-            let values = try decoder.decode([Value].self, from: Data(bytes))
+            let values = try JSONDecoder().decode([Value].self, from: Data(bytes))
             guard values.count == 1 else { throw RemoteError(.malformedMessage, "\(what) is not one value") }
             return values[0]
         } catch let error as RemoteError {
@@ -46,6 +59,23 @@ enum RemotePayload {
         } catch {
             throw RemoteError(.malformedMessage, "cannot decode \(what) as \(Value.self): \(error)")
         }
+    }
+
+    private static func decodeBinary<Value: Decodable>(
+        _ type: Value.Type, tag: UInt8, from payload: ArraySlice<UInt8>, what: String
+    ) throws -> Value {
+        guard let binary = Value.self as? any BinaryPayloadValue.Type, binary.payloadTag == tag else {
+            let sent = binaryPayloadTypes.first { $0.payloadTag == tag }.map { $0.payloadTypeName } ?? "an unknown type (tag \(tag))"
+            throw RemoteError(.malformedMessage, "\(what) was sent as \(sent), not as \(Value.self)")
+        }
+        guard let value = decoded(binary, from: payload) else {
+            throw RemoteError(.malformedMessage, "\(what) is not a valid \(binary.payloadTypeName) (\(payload.count) bytes)")
+        }
+        return value as! Value  // `binary` is `Value.self`
+    }
+
+    private static func decoded<Binary: BinaryPayloadValue>(_ type: Binary.Type, from payload: ArraySlice<UInt8>) -> Binary? {
+        Binary(payload: payload)
     }
 }
 
@@ -61,10 +91,10 @@ final class PayloadArgumentReader: NanoServices._RemoteArgumentReader {
         index += 1
         guard !reader.isAtEnd else { throw RemoteError(.malformedMessage, "argument #\(index) is missing") }
         let length = try reader.uint32()
-        let json = try reader.take(Int(length))
+        let bytes = try reader.take(Int(length))
         // Sound: decoded from bytes by a decoder of its own, the value shares no state with
         // this reader or anything else, so it may be sent on to a `sending` parameter.
-        nonisolated(unsafe) let value = try RemotePayload.decodeOne(Value.self, from: json, with: JSONDecoder(), what: "argument #\(index)")
+        nonisolated(unsafe) let value = try RemotePayload.decodeOne(Value.self, from: bytes, what: "argument #\(index)")
         return value
     }
 

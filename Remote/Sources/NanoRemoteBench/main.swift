@@ -97,7 +97,7 @@ struct Bytes: MessageSerializer, MessageDeserializer {
 
 /// Measures the rows of one transport: the two floors, remote calls, remote casts.
 func measureTransport<Client: ClientTransport>(
-    _ label: String, floor: GRPCClient<Client>, remote: BenchEcho.Remote, local: Double
+    _ label: String, floor: GRPCClient<Client>, remote: BenchEcho.Remote, local: Double, isTargetTransport: Bool
 ) async throws {
     func unaryCalls(_ descriptor: MethodDescriptor) -> Measured {
         Measured(operations: calls) {
@@ -127,12 +127,20 @@ func measureTransport<Client: ClientTransport>(
     row("remote call, \(label)", remoteCall, against: ("the gRPC floor", floorCall))
     row("remote call, \(label)", remoteCall, against: ("a local call", local))
     row("remote cast, \(label) (then one call)", remoteCast, against: ("a local call", local))
-    // Issue 14's targets: the remote call against the hand-written unary call doing the same
-    // job (calling the service); casts against one unary call per message.
-    let callOverhead = remoteCall / handWritten - 1
-    target("remote call within 15% of a hand-written gRPC unary call to the same service (\(label))",
-           met: callOverhead <= 0.15, measured: String(format: "%+.0f%% (%+.0f%% over the raw echo)", callOverhead * 100, (remoteCall / floorCall - 1) * 100))
+    // Issue 14's targets, on the transport it names (HTTP/2): the remote call against the
+    // hand-written unary call doing the same job (calling the service), and against the raw
+    // echo; casts against one unary call per message. The in-process transport (for tests)
+    // prints the same ratios without a verdict.
+    let overHandWritten = String(format: "%+.0f%%", (remoteCall / handWritten - 1) * 100)
+    let overEcho = String(format: "%+.0f%%", (remoteCall / floorCall - 1) * 100)
     let castSpeedup = floorCall / remoteCast
+    guard isTargetTransport else {
+        print("  \(label), a test transport (no target): remote call \(overHandWritten) over the hand-written call, \(overEcho) over the raw echo; casts " + String(format: "%.1f×", castSpeedup) + " faster than unary calls")
+        return
+    }
+    target("remote call within 15% of a hand-written gRPC unary call to the same service (\(label))",
+           met: remoteCall / handWritten - 1 <= 0.15, measured: overHandWritten)
+    target("remote call within 15% of a raw gRPC unary echo (\(label))", met: remoteCall / floorCall - 1 <= 0.15, measured: overEcho)
     target("remote casts ≥ 10× faster than one unary call per message (\(label))",
            met: castSpeedup >= 10, measured: String(format: "%.1f×", castSpeedup))
 }
@@ -171,7 +179,7 @@ func run() async throws {
             let floorClient = GRPCClient(transport: floorTransport.client)
             group.addTask { try await floorServer.serve() }
             group.addTask { try await floorClient.runConnections() }
-            try await measureTransport("in-process", floor: floorClient, remote: client.handle(to: BenchEcho.self, named: "echo"), local: localCall)
+            try await measureTransport("in-process", floor: floorClient, remote: client.handle(to: BenchEcho.self, named: "echo"), local: localCall, isTargetTransport: false)
             floorClient.beginGracefulShutdown()
             floorServer.beginGracefulShutdown()
             client.beginGracefulShutdown()
@@ -209,7 +217,7 @@ func run() async throws {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            try await measureTransport("HTTP/2 loopback", floor: floorClient, remote: remote, local: localCall)
+            try await measureTransport("HTTP/2 loopback", floor: floorClient, remote: remote, local: localCall, isTargetTransport: true)
             floorClient.beginGracefulShutdown()
             floorServer.beginGracefulShutdown()
             client.beginGracefulShutdown()

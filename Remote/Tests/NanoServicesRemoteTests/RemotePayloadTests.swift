@@ -59,6 +59,9 @@ import Testing
         let bytes = try RemotePayload.encode(result: entry)
         #expect(bytes.first == RemotePayload.jsonStart)
         #expect(try RemotePayload.decode(Entry.self, from: bytes) == entry)
+        // An array of another type than UInt8 is JSON.
+        #expect(try RemotePayload.encode(result: [1, 2]) == Array("[[1,2]]".utf8))
+        #expect(try RemotePayload.decode([Int].self, from: RemotePayload.encode(result: [1, 2])) == [1, 2])
         // An optional scalar is JSON too (`null` must be expressible).
         #expect(try RemotePayload.encode(result: Int?.none) == Array("[null]".utf8))
         #expect(try RemotePayload.decode(Int?.self, from: RemotePayload.encode(result: Int?.some(3))) == 3)

@@ -33,6 +33,10 @@ struct IdleRequestReply: BenchCase {
                       note: "\(count) services, each on its own thread (default options)") { ops in
                 try timeCallsToRandomServices(ops, among: count) { _ = try threaded[$0].deposit(1) }
             },
+            Contender("NanoServices thread each, async call", operations: calls, nano: true,
+                      note: "the same, `try await` from one task") { ops in
+                try timeAwaitedCallsToRandomServices(ops, among: count) { _ = try await threaded[$0].deposit(1) }
+            },
             Contender("actor await", operations: calls,
                       note: "\(count) default actors; one task awaits one at random (runs on the caller's thread when uncontended)") { ops in
                 try timeAwaitedCallsToRandomServices(ops, among: count) { _ = await actors[$0].deposit(1) }

@@ -42,6 +42,29 @@ struct BlockingFromTaskTests {
         #expect(report?.contains("cooperative pool") == false)
     }
 
+    @Test("a cast waiting for room from @MainActor code is reported as blocking the main actor's thread", .timeLimit(.minutes(15)))
+    @MainActor
+    func mainActorCastWaitingForRoomIsNamedAsSuch() async throws {
+        let logs = InMemoryLogHandler()
+        let gate = DispatchSemaphore(value: 0)
+        let sink = try Sink.Service(
+            counters: SinkCounters(), gate: gate,
+            options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
+        sink.absorb(0)  // stuck on the gate: the mailbox is full
+        @Sendable func report() -> String? {
+            logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
+        }
+        try await Task.sleep(for: .milliseconds(1))  // on Linux, now on the worker draining the main queue
+        // Detached, and the gate opened from a plain thread: the main actor is blocked below.
+        let opener = Task.detached { try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() } }
+        castThatMayWaitFromMainActor(sink, 1)
+        try await opener.value
+        let message = try #require(report())
+        #expect(message.contains("the main actor's thread"))
+        #expect(!message.contains("cooperative pool"))
+        try await sink.control.stop()
+    }
+
     @Test("a blocking call from a plain thread is not reported")
     func plainThreadNotReported() async throws {
         let logs = InMemoryLogHandler()
@@ -55,6 +78,11 @@ struct BlockingFromTaskTests {
 /// The call site of the main-actor test (reports are once per call site).
 private func blockingTotalFromMainActor(_ counter: Counter.Service) throws -> Int {
     try counter.current()
+}
+
+/// The call site of the main-actor cast test.
+private func castThatMayWaitFromMainActor(_ sink: Sink.Service, _ value: Int) {
+    sink.absorb(value)
 }
 
 /// One call site, used for two services.

@@ -25,9 +25,21 @@ final class BenchEcho {
     init() {}
 
     public func echo(_ value: Int) -> Int { value }
+    public func echoOrder(_ order: BenchOrder) -> BenchOrder { order }
     public func add(_ amount: Int) { count += amount }
     public func total() -> Int { count }
 }
+
+/// A struct argument and result: what most service methods take (`Codable`, not a scalar).
+struct BenchOrder: Codable, Sendable, Equatable {
+    var id: Int
+    var customer: String
+    var items: [String]
+    var total: Double
+    var express: Bool
+}
+
+let order = BenchOrder(id: 1_234, customer: "Ada Lovelace", items: ["tea", "scones"], total: 12.5, express: true)
 
 let quick = CommandLine.arguments.contains("--quick")
 let calls = quick ? 200 : 20_000
@@ -115,18 +127,25 @@ func measureTransport<Client: ClientTransport>(
             precondition(answer == value)
         }
     }
+    let remoteStructCalls = Measured(operations: calls) {
+        for _ in 0..<calls {
+            let answer = try await remote.echoOrder(order)
+            precondition(answer == order)
+        }
+    }
     let remoteCasts = Measured(operations: casts) {
         for _ in 0..<casts { remote.add(1) }
         _ = try await remote.total()  // waits until the host has handed them all over
     }
-    let measured = try await measure([unaryCalls(FloorService.method), unaryCalls(FloorService.viaService), remoteCalls, remoteCasts])
-    let (floorCall, handWritten, remoteCall, remoteCast) = (measured[0], measured[1], measured[2], measured[3])
+    let measured = try await measure([unaryCalls(FloorService.method), unaryCalls(FloorService.viaService), remoteCalls, remoteCasts, remoteStructCalls])
+    let (floorCall, handWritten, remoteCall, remoteCast, remoteStructCall) = (measured[0], measured[1], measured[2], measured[3], measured[4])
     row("gRPC unary echo, \(label) (floor)", floorCall)
     row("gRPC unary calling a service, \(label)", handWritten, against: ("the gRPC floor", floorCall))
     row("remote call, \(label)", remoteCall, against: ("the hand-written call", handWritten))
     row("remote call, \(label)", remoteCall, against: ("the gRPC floor", floorCall))
     row("remote call, \(label)", remoteCall, against: ("a local call", local))
     row("remote cast, \(label) (then one call)", remoteCast, against: ("a local call", local))
+    row("remote call with a struct, \(label)", remoteStructCall, against: ("an Int call", remoteCall))
     // Issue 14's targets, on the transport it names (HTTP/2): the remote call against the
     // hand-written unary call doing the same job (calling the service), and against the raw
     // echo; casts against one unary call per message. The in-process transport (for tests)

@@ -5,14 +5,18 @@ import NanoServices
 /// then the value), so that the host can decode them one by one with the types its method
 /// table names. A result is one value.
 ///
-/// A value of a ``BinaryPayloadValue`` type (the integers, `Bool`, `Double`, `Float`,
-/// `String`, `[UInt8]`, no result) is a tag byte and its bytes; any other `Codable` value is a
-/// one-element JSON array (it starts with `[`, which no tag is), so every `Codable` type
-/// crosses, and a host still reads a value that an older client sent as JSON. Runs on the
-/// caller's task (client) or request task (host).
+/// A value starts with a byte that says its form:
+/// * a ``BinaryPayloadValue`` type's tag (the integers, `Bool`, `Double`, `Float`, `String`,
+///   `[UInt8]`, no result): the value's bytes follow;
+/// * ``codableTag``: any other `Codable` value, in the binary form of ``BinaryValue``
+///   (``BinaryValueEncoder``: its `Codable` encoding, without text);
+/// * `[`: a one-element JSON array, what clients sent before the binary forms; still read.
+/// Runs on the caller's task (client) or request task (host).
 enum RemotePayload {
     /// The first byte of a JSON value: `[`.
     static let jsonStart = UInt8(ascii: "[")
+    /// The first byte of a `Codable` value in the form of ``BinaryValue``.
+    static let codableTag: UInt8 = 17
 
     /// Encodes `arguments`, in order. Throws `EncodingError` for a value that cannot be encoded.
     static func encode(arguments: [any Encodable & Sendable]) throws -> [UInt8] {
@@ -35,7 +39,8 @@ enum RemotePayload {
         try decodeOne(Value.self, from: bytes[...], what: "the result")
     }
 
-    /// One value: binary for a ``BinaryPayloadValue``, JSON for any other.
+    /// One value: its bytes for a ``BinaryPayloadValue``, its `Codable` encoding (binary) for
+    /// any other.
     static func encodeOne<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         // By the static type: a dynamic cast would look through an `Optional<Int>` and send an
         // `Int` that the receiver, expecting `Int?`, must reject.
@@ -44,11 +49,12 @@ enum RemotePayload {
             binary.appendPayload(to: &bytes)
             return bytes
         }
-        return Array(try JSONEncoder().encode([value]))
+        return [codableTag] + (try BinaryValueEncoder.encode(value))
     }
 
     static func decodeOne<Value: Decodable>(_ type: Value.Type, from bytes: ArraySlice<UInt8>, what: String) throws -> Value {
         guard let first = bytes.first else { throw RemoteError(.malformedMessage, "\(what) is empty") }
+        if first == codableTag { return try decodeCodable(Value.self, from: bytes.dropFirst(), what: what) }
         guard first == jsonStart else { return try decodeBinary(Value.self, tag: first, from: bytes.dropFirst(), what: what) }
         do {
             let values = try JSONDecoder().decode([Value].self, from: Data(bytes))
@@ -56,6 +62,16 @@ enum RemotePayload {
             return values[0]
         } catch let error as RemoteError {
             throw error
+        } catch {
+            throw RemoteError(.malformedMessage, "cannot decode \(what) as \(Value.self): \(error)")
+        }
+    }
+
+    private static func decodeCodable<Value: Decodable>(_ type: Value.Type, from bytes: ArraySlice<UInt8>, what: String) throws -> Value {
+        do {
+            return try BinaryValueDecoder.decode(Value.self, from: bytes)
+        } catch let error as BinaryValue.Malformed {
+            throw RemoteError(.malformedMessage, "\(what) is malformed: \(error)")
         } catch {
             throw RemoteError(.malformedMessage, "cannot decode \(what) as \(Value.self): \(error)")
         }

@@ -50,21 +50,29 @@ import Testing
         let tags = binaryPayloadTypes.map { $0.payloadTag }
         #expect(Set(tags).count == tags.count)
         #expect(!tags.contains(RemotePayload.jsonStart))
+        #expect(!tags.contains(RemotePayload.codableTag))
         #expect(!tags.contains(0))
     }
 
-    @Test func otherCodableValuesCrossAsJSON() throws {
+    @Test func otherCodableValuesCrossInTheirBinaryCodableForm() throws {
         struct Entry: Codable, Equatable, Sendable { var amount: Int; var note: String? }
         let entry = Entry(amount: 5, note: "rent")
         let bytes = try RemotePayload.encode(result: entry)
-        #expect(bytes.first == RemotePayload.jsonStart)
+        #expect(bytes.first == RemotePayload.codableTag)
         #expect(try RemotePayload.decode(Entry.self, from: bytes) == entry)
-        // An array of another type than UInt8 is JSON.
-        #expect(try RemotePayload.encode(result: [1, 2]) == Array("[[1,2]]".utf8))
+        // An array of another type than UInt8, and an optional scalar, take the same form.
+        #expect(try RemotePayload.encode(result: [1, 2]).first == RemotePayload.codableTag)
         #expect(try RemotePayload.decode([Int].self, from: RemotePayload.encode(result: [1, 2])) == [1, 2])
-        // An optional scalar is JSON too (`null` must be expressible).
-        #expect(try RemotePayload.encode(result: Int?.none) == Array("[null]".utf8))
+        #expect(try RemotePayload.decode(Int?.self, from: RemotePayload.encode(result: Int?.none)) == nil)
         #expect(try RemotePayload.decode(Int?.self, from: RemotePayload.encode(result: Int?.some(3))) == 3)
+        // Smaller than JSON, which spells the keys and the digits out.
+        #expect(bytes.count < Array(try JSONEncoder().encode([entry])).count)
+    }
+
+    @Test func codableValuesSentAsJSONStillDecode() throws {
+        struct Entry: Codable, Equatable { var amount: Int; var note: String? }
+        #expect(try RemotePayload.decode(Entry.self, from: Array(#"[{"amount":5,"note":"rent"}]"#.utf8)) == Entry(amount: 5, note: "rent"))
+        #expect(try RemotePayload.decode(Int?.self, from: Array("[null]".utf8)) == nil)
     }
 
     @Test func aScalarSentAsJSONStillDecodes() throws {
@@ -81,7 +89,7 @@ import Testing
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
     }
 
-    @Test func malformedBinaryValuesAreRejected() {
+    @Test func malformedBinaryValuesAreRejected() throws {
         expectMalformed(Int.self, [], saying: "the result is empty")
         expectMalformed(Int.self, [String.payloadTag] + Array("12".utf8), saying: "was sent as String, not as Int")
         expectMalformed(Int64.self, [Int.payloadTag, 0, 0, 0, 0, 0, 0, 0, 0], saying: "was sent as Int, not as Int64")
@@ -96,6 +104,10 @@ import Testing
         // A struct cannot be sent in binary.
         struct Entry: Codable { var amount: Int }
         expectMalformed(Entry.self, [Int.payloadTag, 0, 0, 0, 0, 0, 0, 0, 0], saying: "not as Entry")
+        // Its binary Codable form: refused bytes, and bytes of another shape.
+        expectMalformed(Entry.self, [RemotePayload.codableTag, 99], saying: "the result is malformed: unknown value tag 99")
+        expectMalformed(Entry.self, [RemotePayload.codableTag], saying: "the result is malformed: the value ends early")
+        expectMalformed(Entry.self, try RemotePayload.encode(result: [1]), saying: "cannot decode the result as Entry")
         // Bad JSON stays malformed too.
         expectMalformed(Int.self, Array("[1,2]".utf8), saying: "not one value")
         expectMalformed(Int.self, Array("[\"x\"]".utf8), saying: "cannot decode the result as Int")

@@ -27,43 +27,46 @@ final class Mailbox<Message>: @unchecked Sendable {
 
     // Unsafe storage instead of stored properties: the lock protects `state`, and plain
     // pointers avoid the runtime exclusivity checks Swift would add to class properties.
+    // Only `words` is stored: the other pointers are computed from it and ``layout`` (an add
+    // of a constant), which keeps this object at 40 bytes — there may be a million of them.
     @usableFromInline let words: UnsafeMutableRawPointer        // lock, wake, immediate, hint, CPU, pacing, then `state` (see ``Layout``)
-    @usableFromInline let lock: FutexLock                       // protects `state`
-    @usableFromInline let wakeWord: UnsafeMutablePointer<UInt32> // the consumer parks on it (see ThreadParker)
-    @usableFromInline let immediateFlag: UnsafeMutablePointer<UInt32> // 1 once closed immediately; read per message
-    /// 1 while there may be work queued: written under `lock`, read without it by a spinning
-    /// consumer, so that waiting for work never competes with producers for the lock.
-    @usableFromInline let workHint: UnsafeMutablePointer<UInt32>
-    /// The CPU the consumer last waited for work on (+1; 0: unknown). Written by the consumer,
-    /// read by callers deciding whether spinning can pay off.
-    @usableFromInline let consumerCPU: UnsafeMutablePointer<UInt32>
-    @usableFromInline let state: UnsafeMutablePointer<State>    // guarded by `lock`
     /// `Int.max`: unbounded. A copy of the state's, for readers without the lock: reading any
     /// field of `state` unlocked is a Swift access to the whole value, which races with a
     /// locked sender's mutation of it (the Thread Sanitizer reports it).
     @usableFromInline let capacity: Int
-    /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
-    /// the producers' cache line, since they read this object's fields on every send.
-    @usableFromInline let pacing: UnsafeMutablePointer<BatchPacing>
     /// For a service on a ``ServicePool``: how to wake the consumer (schedule it on the pool)
     /// instead of unparking a thread. `nil` for a service with its own thread.
     @usableFromInline let poolSlot: PoolSlot?
+
+    /// Where the words are: decided by the placement.
+    @inlinable var layout: Layout { Layout(pooled: poolSlot != nil) }
+    /// Protects `state`.
+    @inlinable var lock: FutexLock { FutexLock(word: words.assumingMemoryBound(to: UInt32.self)) }
+    /// The consumer parks on it (see ThreadParker).
+    @inlinable var wakeWord: UnsafeMutablePointer<UInt32> { (words + layout.wake).assumingMemoryBound(to: UInt32.self) }
+    /// 1 once closed immediately; read per message.
+    @inlinable var immediateFlag: UnsafeMutablePointer<UInt32> { (words + layout.immediate).assumingMemoryBound(to: UInt32.self) }
+    /// 1 while there may be work queued: written under `lock`, read without it by a spinning
+    /// consumer, so that waiting for work never competes with producers for the lock.
+    @inlinable var workHint: UnsafeMutablePointer<UInt32> { (words + layout.workHint).assumingMemoryBound(to: UInt32.self) }
+    /// The CPU the consumer last waited for work on (+1; 0: unknown). Written by the consumer,
+    /// read by callers deciding whether spinning can pay off.
+    @inlinable var consumerCPU: UnsafeMutablePointer<UInt32> { (words + layout.consumerCPU).assumingMemoryBound(to: UInt32.self) }
+    /// Guarded by `lock`.
+    @inlinable var state: UnsafeMutablePointer<State> { (words + layout.stateOffset).assumingMemoryBound(to: State.self) }
+    /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
+    /// the producers' cache line, since they read this object's fields on every send.
+    @inlinable var pacing: UnsafeMutablePointer<BatchPacing> { (words + layout.pacing).assumingMemoryBound(to: BatchPacing.self) }
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
         self.poolSlot = poolSlot
         let layout = Layout(pooled: poolSlot != nil)
         words = CacheLine.allocate(lines: layout.lines, trailingBytes: MemoryLayout<State>.stride)
-        lock = FutexLock(word: words.assumingMemoryBound(to: UInt32.self))
-        workHint = (words + layout.workHint).assumingMemoryBound(to: UInt32.self)
-        wakeWord = (words + layout.wake).assumingMemoryBound(to: UInt32.self)
-        immediateFlag = (words + layout.immediate).assumingMemoryBound(to: UInt32.self)
-        consumerCPU = (words + layout.consumerCPU).assumingMemoryBound(to: UInt32.self)
-        pacing = (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1)
-        pacing.initialize(to: BatchPacing())
-        state = (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
-        state.initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
         capacity = policy.capacity
+        (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1).initialize(to: BatchPacing())
+        (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
+            .initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
     }
 
     @inlinable

@@ -3,27 +3,32 @@ import CNanoServicesShims
 /// What one service knows about one of its methods: how many messages for it were handled,
 /// and its metric objects when a metrics backend is bootstrapped.
 ///
+/// A value, not an object: a service's table and its loop's cache hold copies, so that the
+/// first method of a service costs no allocation of its own (a million pooled services, each
+/// called once, would otherwise hold a million of these objects).
+///
 /// Thread safety: the handled count is written only by the service's thread (a relaxed load
 /// and store) and read by anyone. It lives on the service's own counter line (see
 /// ``ServiceStatistics/hot``) for its first methods, which costs no memory of its own, and
-/// on a line of its own for the others (see ``CounterLine``).
-/// Lifetime: the counter may point into the service's line, so a `MethodStatistics` must not
-/// outlive its ``ServiceStatistics``; only that object and the service's loop keep one.
+/// on a line of its own for the others (see ``CounterLine``), freed with the service's
+/// ``ServiceStatistics``.
+/// Lifetime: the counter points into a line the ``ServiceStatistics`` owns, so a copy must
+/// not outlive it; only that object and the service's loop keep one.
 /// `@unchecked Sendable` is sound: everything is immutable but the counter, which has one
 /// writer and is read with relaxed atomic loads.
 @usableFromInline
-final class MethodStatistics: @unchecked Sendable {
+struct MethodStatistics: @unchecked Sendable {
     /// The method's Swift name, `add(_:)`.
     let name: String
     /// Messages for this method handled so far. Written by the service thread only.
     @usableFromInline let counter: UnsafeMutablePointer<UInt64>
-    /// The line `counter` is on when it is not the service's.
-    private let ownLine: CounterLine?
+    /// The line `counter` is on when it is not the service's; its owner frees it.
+    let ownLine: CounterLine?
     /// This method's metric objects, or `nil` when metrics are off.
     @usableFromInline let metrics: MethodMetrics?
 
     /// - Parameter counter: a zeroed slot of the service's counter line, or `nil` for a line
-    ///   of its own.
+    ///   of its own (see ``ownLine``).
     init(name: String, metrics: MethodMetrics?, counter: UnsafeMutablePointer<UInt64>?) {
         self.name = name
         self.metrics = metrics
@@ -37,11 +42,11 @@ final class MethodStatistics: @unchecked Sendable {
         }
     }
 
-    deinit { ownLine?.deallocate() }
+    /// What the service thread's cache keeps of it.
+    @usableFromInline var counting: (counter: UnsafeMutablePointer<UInt64>, metrics: MethodMetrics?) { (counter, metrics) }
 
     /// Messages for this method handled so far. Any thread.
     var handled: Int { Int(truncatingIfNeeded: nano_atomic_load_relaxed_u64(counter)) }
-
 }
 
 extension StaticString {
@@ -64,11 +69,11 @@ extension StaticString {
 struct MethodStatisticsCache {
     @usableFromInline var lastKey: UInt = 0
     @usableFromInline var lastCounter: UnsafeMutablePointer<UInt64>?
-    /// The last method's statistics, kept alive here; touched only when it has metrics.
-    @usableFromInline var last: MethodStatistics?
+    /// The last method's metric objects; touched only when `lastHasMetrics`.
+    @usableFromInline var lastMetrics: MethodMetrics?
     @usableFromInline var lastHasMetrics = false
     /// The methods seen before the last one, by key: an array, as a service has few methods.
-    @usableFromInline var earlier: ContiguousArray<(key: UInt, statistics: MethodStatistics)> = []
+    @usableFromInline var earlier: ContiguousArray<(key: UInt, counter: UnsafeMutablePointer<UInt64>, metrics: MethodMetrics?)> = []
 
     @inlinable
     init() {}
@@ -78,24 +83,25 @@ struct MethodStatisticsCache {
     /// accesses when the method is the same as the previous message's, a scan of the methods
     /// seen so far otherwise.
     @inlinable @inline(__always)
-    mutating func noteHandled(_ method: StaticString, counting: Bool, in service: ServiceStatistics) -> MethodMetrics? {
+    mutating func noteHandled(_ method: StaticString, counting: Bool, in service: borrowing ServiceStatistics) -> MethodMetrics? {
         let key = method._observabilityKey
         if key != lastKey || lastCounter == nil { miss(method, key: key, in: service) }
         if counting {
             let counter = lastCounter.unsafelyUnwrapped
             nano_atomic_store_relaxed_u64(counter, nano_atomic_load_relaxed_u64(counter) &+ 1)
         }
-        return lastHasMetrics ? last.unsafelyUnwrapped.metrics : nil
+        return lastHasMetrics ? lastMetrics : nil
     }
 
     @usableFromInline
-    mutating func miss(_ method: StaticString, key: UInt, in service: ServiceStatistics) {
+    mutating func miss(_ method: StaticString, key: UInt, in service: borrowing ServiceStatistics) {
         // Keep the method being left, so that coming back to it takes no lock.
-        if let last, !earlier.contains(where: { $0.key == lastKey }) { earlier.append((lastKey, last)) }
-        let found = earlier.first(where: { $0.key == key })?.statistics ?? service.methodStatistics(for: method, key: key)
+        if let lastCounter, !earlier.contains(where: { $0.key == lastKey }) { earlier.append((lastKey, lastCounter, lastMetrics)) }
+        let found = earlier.first(where: { $0.key == key }).map { (counter: $0.counter, metrics: $0.metrics) }
+            ?? service.methodStatistics(for: method, key: key).counting
         lastKey = key
-        last = found
         lastCounter = found.counter
+        lastMetrics = found.metrics
         lastHasMetrics = found.metrics != nil
     }
 }

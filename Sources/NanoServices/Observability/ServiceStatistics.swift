@@ -1,16 +1,18 @@
 import CNanoServicesShims
 import Synchronization
 
-/// The counters behind ``ServiceSnapshot``, one per service.
+/// The counters behind ``ServiceSnapshot``, one per service, stored inline in it (no object
+/// of its own: 32 bytes in the service instead of an 80-byte allocation).
 ///
 /// Thread safety: the hot counters (busy time, messages in hand, each method's handled count)
 /// sit on cache lines of their own (``CounterLine``), written only by the service's thread with
 /// relaxed stores and read by anyone with relaxed loads; nobody reading them costs the service
 /// nothing, and senders never touch them. The method table and the failure counts are behind
 /// locks taken only the first time a method is seen, on failure paths, and by readers.
+/// `@unchecked Sendable` is sound: its members are atomics, pointers to lines written as
+/// described above, and a ``Locked`` table.
 @usableFromInline
-final class ServiceStatistics: Sendable {
-    let serviceName: String
+struct ServiceStatistics: ~Copyable, @unchecked Sendable {
     /// Metric objects when a metrics backend was bootstrapped before the service started.
     @usableFromInline let metrics: ServiceMetrics?
     /// Slot 0: time spent handling messages and running jobs, measured per batch. Slot 1:
@@ -20,20 +22,44 @@ final class ServiceStatistics: Sendable {
     @usableFromInline let hot = CounterLine()
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
-    /// Per method, keyed by the `StaticString` address of its name (an array: a service has
-    /// few methods, and an array costs a fraction of a dictionary's memory); and failed calls
-    /// by code. One lock for both: each is touched rarely.
-    private let tables = Locked<(methods: [(key: UInt, statistics: MethodStatistics)], failures: [ServiceError.Code: Int])>(([], [:]))
+    /// Per method, and failed calls by code. One lock for both: each is touched rarely.
+    private let tables = Locked(Tables())
+
+    /// The methods seen, keyed by the `StaticString` address of their names, and failed calls
+    /// by code. The first method is kept inline and the others in an array (a service has few
+    /// methods, and an array costs a fraction of a dictionary's memory): a service that only
+    /// ever handles one method allocates nothing for it.
+    private struct Tables {
+        var first: (key: UInt, statistics: MethodStatistics)?
+        var others: [(key: UInt, statistics: MethodStatistics)] = []
+        var failures: [ServiceError.Code: Int] = [:]
+
+        var methodCount: Int { first == nil ? 0 : 1 + others.count }
+
+        func method(_ key: UInt) -> MethodStatistics? {
+            if let first, first.key == key { return first.statistics }
+            return others.first(where: { $0.key == key })?.statistics
+        }
+
+        mutating func add(_ method: MethodStatistics, key: UInt) {
+            if first == nil { first = (key, method) } else { others.append((key, method)) }
+        }
+
+        var methods: [MethodStatistics] { (first.map { [$0.statistics] } ?? []) + others.map(\.statistics) }
+    }
 
     /// The first slot of `hot` that counts a method's handled messages.
     static var firstMethodSlot: Int { 2 }
 
     init(serviceName: String) {
-        self.serviceName = serviceName
         metrics = ServiceMetrics.isEnabled ? ServiceMetrics(serviceName: serviceName) : nil
     }
 
-    deinit { hot.deallocate() }
+    deinit {
+        hot.deallocate()
+        // Only methods past the sixth have lines of their own (the first never does).
+        tables.withLock { tables in for (_, method) in tables.others { method.ownLine?.deallocate() } }
+    }
 
     /// Time spent handling messages and running jobs. Any thread.
     var busyNanoseconds: UInt64 { hot.load(0) }
@@ -53,13 +79,13 @@ final class ServiceStatistics: Sendable {
     @usableFromInline
     func methodStatistics(for method: StaticString, key: UInt) -> MethodStatistics {
         tables.withLock { tables in
-            if let found = tables.methods.first(where: { $0.key == key }) { return found.statistics }
+            if let found = tables.method(key) { return found }
             let name = "\(method)"
             // The first methods count on the service's own line (see `hot`).
-            let slot = Self.firstMethodSlot + tables.methods.count
+            let slot = Self.firstMethodSlot + tables.methodCount
             let created = MethodStatistics(name: name, metrics: metrics?.method(name),
                                            counter: slot < CounterLine.slots ? hot.base + slot : nil)
-            tables.methods.append((key, created))
+            tables.add(created, key: key)
             return created
         }
     }
@@ -86,7 +112,7 @@ final class ServiceStatistics: Sendable {
 
     /// Handled counts per method name, for the methods handled at least once. Any thread.
     var handledByMethod: [String: Int] {
-        let all = tables.withLock { $0.methods.map(\.statistics) }
+        let all = tables.withLock { $0.methods }
         var counts: [String: Int] = [:]
         for method in all where method.handled > 0 {
             counts[method.name, default: 0] += method.handled

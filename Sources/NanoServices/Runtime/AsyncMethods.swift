@@ -10,6 +10,37 @@ import Instrumentation
 ///
 /// All state here is touched only on the service's thread.
 extension _ServiceContext {
+    /// A service's `async` methods in flight and the executor they prefer: created when the
+    /// first one starts (or ``ServiceExecutor`` is first asked for). Service thread only.
+    @usableFromInline
+    final class AsyncMethodState {
+        /// The executor the tasks of `async` methods prefer.
+        @usableFromInline let executor: ServiceExecutor
+        var nextTaskID = 0
+        /// The tasks of `async` methods in flight, with the reply of each call method (a
+        /// restart answers those at once, see `failAsyncCallsForRestart`).
+        @usableFromInline var tasks: [Int: (task: Task<Void, Never>, reply: (any _RuntimeAnswerable)?)] = [:]
+
+        init(executor: ServiceExecutor) { self.executor = executor }
+    }
+
+    /// The `async` methods' state, created on first use. Service thread only.
+    final var asyncMethods: AsyncMethodState {
+        if let state = asyncMethodState { return state }
+        let state = AsyncMethodState(executor: ServiceExecutor(running))
+        asyncMethodState = state
+        return state
+    }
+
+    /// The executor the tasks of `async` methods prefer. Created on first use. Service thread.
+    @usableFromInline
+    final var executor: ServiceExecutor { asyncMethods.executor }
+
+    /// Tasks of `async` methods started and not yet finished. Service thread; one load when
+    /// none ever started.
+    @inlinable
+    final var asyncTasksInFlight: Int { asyncMethodState.map { $0.tasks.count } ?? 0 }
+
     /// What the current task is, when the runtime started it for an `async` method.
     @usableFromInline
     struct AsyncMethodTask: Sendable {
@@ -26,10 +57,10 @@ extension _ServiceContext {
         reentrant: Bool, reply: (any _RuntimeAnswerable)?, _ body: sending @escaping () async -> Void
     ) {
         assertOnServiceThread("starting an async method")
-        let executor = self.executor
-        let identifier = nextAsyncTaskID
-        nextAsyncTaskID &+= 1
-        asyncTasksInFlight += 1
+        let state = asyncMethods
+        let executor = state.executor
+        let identifier = state.nextTaskID
+        state.nextTaskID &+= 1
         asyncMethodsRunning.add(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = true }
         let info = AsyncMethodTask(service: ObjectIdentifier(self), isReentrant: reentrant)
@@ -48,15 +79,14 @@ extension _ServiceContext {
             _ = executor // keep the executor alive as long as the task
         }
         if executor.isServiceStoppingImmediately { task.cancel() }
-        asyncTasks[identifier] = (task, reply)
+        state.tasks[identifier] = (task, reply)
     }
 
     /// Bookkeeping when a method's task ends. Service thread.
     @usableFromInline
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
         assertOnServiceThread("an async method's end")
-        asyncTasks[identifier] = nil
-        asyncTasksInFlight -= 1
+        asyncMethodState?.tasks[identifier] = nil
         asyncMethodsRunning.subtract(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = false }
     }
@@ -64,7 +94,7 @@ extension _ServiceContext {
     /// Immediate stop: every method still suspended sees cancellation. Service thread.
     @usableFromInline
     final func cancelAsyncMethods() {
-        for (task, _) in asyncTasks.values { task.cancel() }
+        for (task, _) in asyncMethodState?.tasks.values ?? [:].values { task.cancel() }
     }
 
     /// A restart dropped the instance: every call still in the hands of one of its `async`
@@ -72,7 +102,7 @@ extension _ServiceContext {
     /// that answer is dropped). Service thread.
     final func failAsyncCallsForRestart() {
         var error: ServiceError?
-        for (_, reply) in asyncTasks.values {
+        for (_, reply) in asyncMethodState?.tasks.values ?? [:].values {
             guard let reply else { continue }
             let failure = error ?? ServiceError(
                 .restarted, service: self,

@@ -10,12 +10,21 @@
 /// Thread safety: all members may be used from any thread.
 public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     @usableFromInline let core: ServiceCore<Message>
-    /// Whether releasing this runtime stops the service (the one a spawn made).
-    @usableFromInline let ownsService: Bool
     /// The owning runtime this one keeps alive: set for those made by `timingOut(after:)`.
     @usableFromInline let owner: _ServiceRuntime?
+    /// This handle's call time limit in nanoseconds (≥ 0), or one of the two values below:
+    /// whether the runtime owns its service is folded into the same word, so that the object
+    /// is 40 bytes (one per spawned service).
+    @usableFromInline let limitOrRole: Int64
+    /// No limit of its own; releasing it stops the service (the runtime a spawn made).
+    @inlinable static var owning: Int64 { .min }
+    /// No limit of its own; owns nothing.
+    @inlinable static var notOwning: Int64 { .min + 1 }
+
+    /// Whether releasing this runtime stops the service (the one a spawn made).
+    @inlinable var ownsService: Bool { limitOrRole == Self.owning }
     /// This handle's call time limit in nanoseconds, or `nil` for the service's default.
-    @usableFromInline let callTimeoutNanoseconds: Int64?
+    @inlinable var callTimeoutNanoseconds: Int64? { limitOrRole >= 0 ? limitOrRole : nil }
 
     /// Spawns the service: starts its thread, which runs `make` to create the instance.
     ///
@@ -34,24 +43,21 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
     ) throws {
         core = try ServiceCore<Message>.spawn(
             typeName: typeName, options: options, waitForInitializer: initializerThrows, make: make)
-        ownsService = true
         owner = nil
-        callTimeoutNanoseconds = nil
+        limitOrRole = Self.owning
     }
 
     /// A runtime for `core`: the owner of the service when `owning`, else an unowned one.
     init(core: ServiceCore<Message>, owning: Bool) {
         self.core = core
-        self.ownsService = owning
         self.owner = nil
-        self.callTimeoutNanoseconds = nil
+        self.limitOrRole = owning ? Self.owning : Self.notOwning
     }
 
-    private init(core: ServiceCore<Message>, owner: _ServiceRuntime?, callTimeoutNanoseconds: Int64?) {
+    private init(core: ServiceCore<Message>, owner: _ServiceRuntime?, callTimeoutNanoseconds: Int64) {
         self.core = core
-        self.ownsService = false
         self.owner = owner
-        self.callTimeoutNanoseconds = callTimeoutNanoseconds
+        self.limitOrRole = max(callTimeoutNanoseconds, 0)
     }
 
     deinit {

@@ -2,7 +2,7 @@ import CNanoServicesShims
 import Synchronization
 
 /// The one wait-for edge a service may have: the service its thread is blocked on in a call
-/// (see WaitGraph.swift). Stored inline in the service (16 bytes, no allocation).
+/// (see WaitGraph.swift). Stored inline in the service (12 bytes, no allocation).
 ///
 /// A word holds a lock bit and a *published* bit; the target is an unretained reference, read
 /// and written only under the lock. Not retaining it saves two atomic updates of the target's
@@ -23,9 +23,11 @@ import Synchronization
 struct WaitEdge: ~Copyable {
     private static var locked: UInt32 { 1 }
     private static var published: UInt32 { 2 }
-    private let word = Atomic<UInt32>(0)
     /// An `Unmanaged<_ServiceContext>` (not retained), or 0. Under the lock.
     private let pointer = Atomic<UInt>(0)
+    /// The lock and published bits. After the pointer, so that the owner's small fields pack
+    /// into the rest of its word.
+    private let word = Atomic<UInt32>(0)
 
     init() {}
 

@@ -1,9 +1,10 @@
-/// One service's place in a ``ServiceList``: its neighbours. Guarded by the list owner's lock.
+/// One service's place in a ``ServiceList``: its neighbours (16 bytes; whether it is listed
+/// at all is told by the list, see ``ServiceList/contains(_:)``). Guarded by the list owner's
+/// lock.
 @usableFromInline
 struct ServiceLinks {
     var previous: Unmanaged<_ServiceContext>?
     var next: Unmanaged<_ServiceContext>?
-    var isListed = false
 
     @usableFromInline init() {}
 }
@@ -32,12 +33,11 @@ struct ServiceList {
     /// Adds `service`; returns `false` (and changes nothing) if it is listed already. O(1).
     @discardableResult
     mutating func insert(_ service: _ServiceContext) -> Bool {
-        if links(of: service, { $0.isListed }) { return false }
+        if contains(service) { return false }
         let node = Unmanaged.passUnretained(service)
         let oldHead = head
         links(of: service) { links in
             links = ServiceLinks()
-            links.isListed = true
             links.next = oldHead
         }
         if let oldHead { links(of: oldHead.takeUnretainedValue()) { $0.previous = node } }
@@ -49,11 +49,11 @@ struct ServiceList {
     /// Removes `service`; returns `false` (and changes nothing) if it is not listed. O(1).
     @discardableResult
     mutating func remove(_ service: _ServiceContext) -> Bool {
-        guard let (previous, next) = links(of: service, { links -> (Unmanaged<_ServiceContext>?, Unmanaged<_ServiceContext>?)? in
-            guard links.isListed else { return nil }
+        guard contains(service) else { return false }
+        let (previous, next) = links(of: service) { links in
             defer { links = ServiceLinks() }
             return (links.previous, links.next)
-        }) else { return false }
+        }
         if let previous {
             links(of: previous.takeUnretainedValue()) { $0.next = next }
         } else {
@@ -62,6 +62,12 @@ struct ServiceList {
         if let next { links(of: next.takeUnretainedValue()) { $0.previous = previous } }
         count -= 1
         return true
+    }
+
+    /// Whether `service` is in this list: it has a predecessor, or it is the head (a service
+    /// is in a list of each kind at most once, so its links are this list's). O(1).
+    func contains(_ service: _ServiceContext) -> Bool {
+        links(of: service, { $0.previous != nil }) || head?.toOpaque() == Unmanaged.passUnretained(service).toOpaque()
     }
 
     /// Every listed service, strongly referenced: take it under the owner's lock, so that no

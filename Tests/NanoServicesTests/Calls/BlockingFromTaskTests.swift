@@ -45,24 +45,16 @@ struct BlockingFromTaskTests {
     @Test("a cast waiting for room from @MainActor code is reported as blocking the main actor's thread", .timeLimit(.minutes(15)))
     @MainActor
     func mainActorCastWaitingForRoomIsNamedAsSuch() async throws {
-        let logs = InMemoryLogHandler()
-        let gate = DispatchSemaphore(value: 0)
-        let sink = try Sink.Service(
-            counters: SinkCounters(), gate: gate,
-            options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
-        sink.absorb(0)  // stuck on the gate: the mailbox is full
-        @Sendable func report() -> String? {
-            logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
-        }
+        let full = try GatedFullSink()
         try await Task.sleep(for: .milliseconds(1))  // on Linux, now on the worker draining the main queue
-        // Detached, and the gate opened from a plain thread: the main actor is blocked below.
-        let opener = Task.detached { try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() } }
-        castThatMayWaitFromMainActor(sink, 1)
+        // Detached: the main actor is blocked below.
+        let opener = Task.detached { try await full.openWhenReported() }
+        castThatMayWaitFromMainActor(full.sink, 1)
         try await opener.value
-        let message = try #require(report())
+        let message = try #require(full.report())
         #expect(message.contains("the main actor's thread"))
         #expect(!message.contains("cooperative pool"))
-        try await sink.control.stop()
+        try await full.sink.control.stop()
     }
 
     @Test("a blocking call from a plain thread is not reported")
@@ -120,26 +112,44 @@ struct BlockingFromTaskReportTests {
 
     @Test("a cast from a task waiting for room gets advice a cast can follow", .timeLimit(.minutes(15)))
     func castWaitingForRoomAdvice() async throws {
-        let logs = InMemoryLogHandler()
-        let gate = DispatchSemaphore(value: 0)
-        let sink = try Sink.Service(
-            counters: SinkCounters(), gate: gate,
-            options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
-        sink.absorb(0)  // stuck on the gate: the mailbox is full
-        @Sendable func report() -> String? {
-            logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
-        }
-        // Opens the gate from a plain thread once the cast has been reported (it is reported
-        // before it waits), so that the test needs no cooperative thread while the cast blocks one.
-        let opener = Task { try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() } }
-        let caster = Task { castThatMayWait(sink, 1) }
+        let full = try GatedFullSink()
+        let opener = Task { try await full.openWhenReported() }
+        let caster = Task { castThatMayWait(full.sink, 1) }
         await caster.value
         try await opener.value
-        let message = try #require(report())
+        let message = try #require(full.report())
         #expect(message.contains("a cast cannot be awaited"))
         #expect(message.contains("'@Call'"))
         #expect(!message.contains("use 'try await' to suspend"))
-        #expect(sink.control.snapshot().blockingWaitsFromTasks == 1)
-        try await sink.control.stop()
+        #expect(full.sink.control.snapshot().blockingWaitsFromTasks == 1)
+        try await full.sink.control.stop()
+    }
+}
+
+/// A `Sink` with a one-message mailbox that blocks senders when full, stuck on its gate with
+/// one message in hand and one queued: the next cast waits for room.
+private struct GatedFullSink: Sendable {
+    let logs = InMemoryLogHandler()
+    let gate = DispatchSemaphore(value: 0)
+    let sink: Sink.Service
+
+    init() throws {
+        let logs = self.logs
+        sink = try Sink.Service(
+            counters: SinkCounters(), gate: gate,
+            options: .init(logger: Logger(label: "test") { _ in logs }, mailbox: .bounded(capacity: 1, whenFull: .block)))
+        sink.absorb(0)  // stuck on the gate: the mailbox is full
+    }
+
+    /// The report of a blocking cast of `absorb(_:)`, once logged.
+    func report() -> String? {
+        logs.entries.map { "\($0.message)" }.first { $0.contains("cast 'absorb(_:)'") }
+    }
+
+    /// Opens the gate from a plain thread once the cast has been reported (it is reported
+    /// before it waits), so that no cooperative thread or the main actor is needed while the
+    /// cast blocks one.
+    func openWhenReported() async throws {
+        try await runOnNewThread { while report() == nil { usleep(1_000) }; gate.signal() }
     }
 }

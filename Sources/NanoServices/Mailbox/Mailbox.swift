@@ -57,6 +57,9 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
     /// the producers' cache line, since they read this object's fields on every send.
     @inlinable var pacing: UnsafeMutablePointer<BatchPacing> { (words + layout.pacing).assumingMemoryBound(to: BatchPacing.self) }
+    /// Where the service's termination event lives (see ``OneShotEvent/init(embeddedIn:)``):
+    /// valid as long as this mailbox.
+    @inlinable var terminationRegion: UnsafeMutableRawPointer { words + Layout.termination }
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
@@ -67,11 +70,13 @@ final class Mailbox<Message>: @unchecked Sendable {
         (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1).initialize(to: BatchPacing())
         (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
             .initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
+        OneShotEvent.initializeRegion(words + Layout.termination)
     }
 
     @inlinable
     deinit {
         state.deinitialize(count: 1)
+        OneShotEvent.deinitializeRegion(words + Layout.termination)
         words.deallocate()  // `state` lives in the same block
     }
 
@@ -103,6 +108,11 @@ final class Mailbox<Message>: @unchecked Sendable {
 
         /// Where `state` starts.
         @inlinable var stateOffset: Int { lines * CacheLine.size }
+
+        /// The service's termination event (``OneShotEvent/regionSize`` bytes), on the
+        /// producers' line after the lock and the pooled hint: touched once, when the service
+        /// ends, and by `join`s.
+        @usableFromInline static var termination: Int { 16 }
     }
 
     /// Enqueues `message`, or gives it back refused. Never blocks: with the `.block` policy a

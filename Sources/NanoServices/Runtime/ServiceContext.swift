@@ -63,8 +63,10 @@ class _ServiceContext: @unchecked Sendable {
     /// The supervisor's side of a supervised service (Supervision/), or `nil`. Written once,
     /// before the service's thread starts (or its first pool slice is scheduled), then only read.
     @usableFromInline var supervision: SupervisionLink?
-    /// Set once the service's thread has ended and the instance is released.
-    let termination = OneShotEvent()
+    /// Set once the service's thread has ended and the instance is released. Lives in the
+    /// mailbox's block (see ``Mailbox/terminationRegion``), which lives as long as the service.
+    var termination: OneShotEvent { OneShotEvent(embeddedIn: terminationRegion) }
+    private let terminationRegion: UnsafeMutableRawPointer
 
     // Timers (Timers/).
     /// Fires this service's timers: shared by every service on the same clock.
@@ -127,7 +129,10 @@ class _ServiceContext: @unchecked Sendable {
     /// it, or to record metrics. Service thread reads.
     @usableFromInline let observesMessages: Bool
 
-    @usableFromInline init(typeName: String, options: ServiceOptions) {
+    /// - Parameter terminationRegion: where ``termination`` lives (``OneShotEvent/regionSize``
+    ///   bytes, prepared, kept alive as long as this object).
+    @usableFromInline init(typeName: String, options: ServiceOptions, terminationRegion: UnsafeMutableRawPointer) {
+        self.terminationRegion = terminationRegion
         let name = options.name ?? typeName
         self.name = name
         self.identity = Self.lastIdentity.add(1, ordering: .relaxed).newValue

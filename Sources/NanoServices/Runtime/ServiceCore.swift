@@ -31,10 +31,10 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, RunningServi
     /// Inlinable so that it is specialized where the service type is known: unspecialized,
     /// it looked up its mailbox's generic type at run time on every spawn.
     @inlinable
-    override init(typeName: String, options: ServiceOptions) {
+    init(typeName: String, options: ServiceOptions) {
         let slot = options.placement.pool.map(PoolSlot.init(pool:))
         mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)
-        super.init(typeName: typeName, options: options)
+        super.init(typeName: typeName, options: options, terminationRegion: mailbox.terminationRegion)
         slot?.service = self
     }
 

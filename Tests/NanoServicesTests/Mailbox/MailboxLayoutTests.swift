@@ -17,6 +17,12 @@ struct MailboxLayoutTests {
                 #expect(field.0 + field.1 <= other.0 || other.0 + other.1 <= field.0, "fields \(field) and \(other) overlap")
             }
         }
+        // The termination event: on the producers' line, after the lock, clear of every word.
+        let termination = (Mailbox<Int>.Layout.termination, OneShotEvent.regionSize)
+        #expect(termination.0 % 8 == 0 && termination.0 + termination.1 <= line)
+        for field in fields {
+            #expect(field.0 + field.1 <= termination.0 || termination.0 + termination.1 <= field.0, "\(field) overlaps the termination event")
+        }
         #expect(layout.pacing % MemoryLayout<BatchPacing>.alignment == 0)
         #expect(layout.stateOffset == layout.lines * line)
         // The producers' line (lock and hint) holds no word the consumer writes or reads per message.

@@ -7,9 +7,7 @@ import Testing
 /// sees, and that a reader racing the owner only ever sees the owner's target or nothing.
 @Suite("WaitEdge")
 struct WaitEdgeTests {
-    private func context(_ name: String) -> _ServiceContext {
-        _ServiceContext(typeName: name, options: ServiceOptions())
-    }
+    private func context(_ name: String) -> _ServiceContext { .bare(named: name) }
 
     @Test("a new edge is not published; publish shows the target; clear hides it")
     func publishAndClear() {

@@ -3,9 +3,7 @@ import Testing
 
 @Suite("ServiceList")
 struct ServiceListTests {
-    private func context(_ name: String) -> _ServiceContext {
-        _ServiceContext(typeName: name, options: ServiceOptions())
-    }
+    private func context(_ name: String) -> _ServiceContext { .bare(named: name) }
 
     @Test("insert, remove from the middle, the head and the tail; a second insert or remove changes nothing")
     func insertAndRemove() {

@@ -60,6 +60,9 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// Where the service's termination event lives (see ``OneShotEvent/init(embeddedIn:)``):
     /// valid as long as this mailbox.
     @inlinable var terminationRegion: UnsafeMutableRawPointer { words + Layout.termination }
+    /// The service's counter line (see ``ServiceStatistics/hot``): a zeroed line of its own,
+    /// valid as long as this mailbox.
+    @inlinable var counterLine: UnsafeMutableRawPointer { words + layout.counters }
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
@@ -84,13 +87,17 @@ final class Mailbox<Message>: @unchecked Sendable {
     ///
     /// A service with its own thread is hot, so every word gets a cache line of its own: the
     /// lock and the producers' hint, the consumer's wake word, the immediate flag it reads per
-    /// message, its CPU, its pacing — 6 lines (384 bytes). A pooled service is mostly idle and
-    /// there may be a million of them, so its words share two lines: the producers' (lock,
-    /// hint) and the consumer's (the rest) — 128 bytes, which keeps senders off the line the
-    /// consumer reads per message.
+    /// message, its CPU, its pacing, its counters — 7 lines (448 bytes). A pooled service is
+    /// mostly idle and there may be a million of them, so its words share two lines: the
+    /// producers' (lock, hint) and the consumer's (the rest), then the counters — 192 bytes,
+    /// which keeps senders off the lines the consumer writes per message. Both keep the
+    /// service's termination event on the producers' line (see ``termination``).
     @usableFromInline
     struct Layout {
         @usableFromInline let workHint: Int, wake: Int, immediate: Int, consumerCPU: Int, pacing: Int
+        /// The service's counter line (busy time, messages in hand, handled counts): written by
+        /// the consumer per message, read by snapshots; a line of its own in both layouts.
+        @usableFromInline let counters: Int
         /// Whole cache lines before `state`, which starts right after them.
         @usableFromInline let lines: Int
 
@@ -99,10 +106,12 @@ final class Mailbox<Message>: @unchecked Sendable {
             let line = CacheLine.size
             if pooled {
                 (workHint, wake, immediate, consumerCPU, pacing) = (8, line, line + 8, line + 16, line + 32)
-                lines = 2
+                counters = 2 * line
+                lines = 3
             } else {
                 (workHint, wake, immediate, consumerCPU, pacing) = (3 * line, line, 2 * line, 4 * line, 5 * line)
-                lines = 6
+                counters = 6 * line
+                lines = 7
             }
         }
 

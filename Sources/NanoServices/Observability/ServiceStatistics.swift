@@ -18,8 +18,9 @@ struct ServiceStatistics: ~Copyable, @unchecked Sendable {
     /// Slot 0: time spent handling messages and running jobs, measured per batch. Slot 1:
     /// messages the service thread has taken from the mailbox and not handled yet (unbounded
     /// mailboxes count them nowhere else). Slots 2 to 7: the handled counts of the first six
-    /// methods seen (``MethodStatistics``). Service thread writes.
-    @usableFromInline let hot = CounterLine()
+    /// methods seen (``MethodStatistics``). Service thread writes. In the service's mailbox
+    /// block, which frees it.
+    @usableFromInline let hot: CounterLine
     /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
     @usableFromInline let threadID = Atomic<Int64>(0)
     /// Per method, and failed calls by code. One lock for both: each is touched rarely.
@@ -51,12 +52,13 @@ struct ServiceStatistics: ~Copyable, @unchecked Sendable {
     /// The first slot of `hot` that counts a method's handled messages.
     static var firstMethodSlot: Int { 2 }
 
-    init(serviceName: String) {
+    /// - Parameter hot: a zeroed line that outlives this value (see ``hot``).
+    init(serviceName: String, hot: CounterLine) {
+        self.hot = hot
         metrics = ServiceMetrics.isEnabled ? ServiceMetrics(serviceName: serviceName) : nil
     }
 
     deinit {
-        hot.deallocate()
         // Only methods past the sixth have lines of their own (the first never does).
         tables.withLock { tables in for (_, method) in tables.others { method.ownLine?.deallocate() } }
     }

@@ -129,16 +129,21 @@ class _ServiceContext: @unchecked Sendable {
     /// it, or to record metrics. Service thread reads.
     @usableFromInline let observesMessages: Bool
 
-    /// - Parameter terminationRegion: where ``termination`` lives (``OneShotEvent/regionSize``
-    ///   bytes, prepared, kept alive as long as this object).
-    @usableFromInline init(typeName: String, options: ServiceOptions, terminationRegion: UnsafeMutableRawPointer) {
+    /// - Parameters:
+    ///   - terminationRegion: where ``termination`` lives (``OneShotEvent/regionSize`` bytes,
+    ///     prepared, kept alive as long as this object).
+    ///   - counterLine: the zeroed cache line of ``ServiceStatistics/hot``, kept alive as long
+    ///     as this object.
+    @usableFromInline init(
+        typeName: String, options: ServiceOptions, terminationRegion: UnsafeMutableRawPointer, counterLine: UnsafeMutableRawPointer
+    ) {
         self.terminationRegion = terminationRegion
         let name = options.name ?? typeName
         self.name = name
         self.identity = Self.lastIdentity.add(1, ordering: .relaxed).newValue
         self.typeName = typeName
         self.pool = options.placement.pool
-        self.statistics = ServiceStatistics(serviceName: name)
+        self.statistics = ServiceStatistics(serviceName: name, hot: CounterLine(in: counterLine))
         self.carriesContextFlag = Atomic(!(InstrumentationSystem.instrument is NoOpInstrument))
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics

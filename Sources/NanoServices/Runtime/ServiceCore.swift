@@ -34,7 +34,8 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, RunningServi
     init(typeName: String, options: ServiceOptions) {
         let slot = options.placement.pool.map(PoolSlot.init(pool:))
         mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)
-        super.init(typeName: typeName, options: options, terminationRegion: mailbox.terminationRegion)
+        super.init(
+            typeName: typeName, options: options, terminationRegion: mailbox.terminationRegion, counterLine: mailbox.counterLine)
         slot?.service = self
     }
 

@@ -18,6 +18,12 @@ struct CounterLine: @unchecked Sendable {
 
     @inlinable static var slots: Int { 8 }
 
+    /// A zeroed line in memory someone else owns and frees (a service's is in its mailbox's
+    /// block: see `Mailbox.Layout`). `line` is aligned to a cache line and zeroed.
+    init(in line: UnsafeMutableRawPointer) {
+        base = line.bindMemory(to: UInt64.self, capacity: Self.slots)
+    }
+
     /// A zeroed line. Cost: one aligned allocation.
     init() {
         assert(Self.slots * MemoryLayout<UInt64>.stride <= CacheLine.size)

@@ -12,13 +12,19 @@ import Synchronization
 /// pointer writes: see ``ServiceList``); nothing per message.
 public enum ServiceRegistry {
     /// The live services, each retained by the registry while listed.
-    private static let live = Locked(ServiceList(.registry))
+    private static let live = Locked(ServiceList())
 
     /// A snapshot of every live service, sorted by name. Takes a lock briefly, then reads
     /// each service's counters without stopping it.
     public static func snapshot() -> [ServiceSnapshot] {
         let services = live.withLock { $0.all }
         return services.map { $0.snapshot() }.sorted { $0.name < $1.name }
+    }
+
+    /// The live services placed on `pool`, each retained (taken under the lock, so that none
+    /// can end and be freed in between). Cold: a pool's shutdown. O(live services).
+    static func services(on pool: ServicePool) -> [_ServiceContext] {
+        live.withLock { $0.all }.filter { $0.pool === pool }
     }
 
     /// How many services are live.

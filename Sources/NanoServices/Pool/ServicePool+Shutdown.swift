@@ -33,16 +33,16 @@ extension ServicePool {
                 .deadlock, service: name,
                 message: "shutdown of pool '\(name)' from one of its own services would wait for itself forever")
         }
-        // Retain each service while the lock is held: one that is listed has not run its last
-        // slice yet (that slice leaves the list, under this lock, before letting itself go),
-        // but once the lock is released it may end on a pool thread and free itself at any
-        // moment (its last handle may be gone already). Retaining after unlocking was the
-        // heap corruption seen in nano-bench after a case's teardown.
-        let (live, alreadyEmpty) = lock.withLock { () -> ([_ServiceContext], Bool) in
-            let (first, drainedNow) = state.beginShutdown()
-            return (first ? services.all : [], drainedNow)
-        }
+        let (first, alreadyEmpty) = lock.withLock { state.beginShutdown() }
         if alreadyEmpty { drained.set() }
+        guard first else { return }
+        // From here the pool admits no service, and every service it admitted was registered
+        // before (a spawn registers, then asks the pool). The registry retains each service it
+        // lists, and hands them over retained (under its lock): a pooled service may end on a
+        // pool thread and free itself at any moment once unlisted (retaining after an unlock
+        // was the heap corruption seen in nano-bench after a case's teardown). A service that
+        // has left the registry has ended or is ending, and needs no stop request.
+        let live = ServiceRegistry.services(on: self)
         for service in live { service.running.requestStop(.graceful) }
     }
 

@@ -31,7 +31,7 @@ import CNanoServicesShims
 /// Lifetime: a pool's threads start on first use and run until ``shutdown()`` (create pools
 /// once, like an `EventLoopGroup`); an idle pool thread costs one parked thread.
 /// Thread safety: every member may be used from any thread. `@unchecked Sendable` is sound:
-/// `state`, `services` and `nextThreadNumber` are only touched under `lock`, `readyHint` only
+/// `state` and `nextThreadNumber` are only touched under `lock`, `readyHint` only
 /// through atomics, and the rest is immutable or thread-safe (`OneShotEvent`).
 public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// The pool's name: its threads are named after it (`name` truncated to 12 bytes, then a
@@ -44,13 +44,10 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     /// How long an idle pool thread spins, looking for work, before it parks.
     let spinNanoseconds: Int64
 
-    /// Guards `state`, `services` and `nextThreadNumber`.
+    /// Guards `state` and `nextThreadNumber`.
     let lock: FutexLock
     /// The queue and the thread accounting (see ``PoolState``). Guarded by `lock`.
     var state: PoolState<Unmanaged<PoolSlot>, UnsafeMutablePointer<UInt32>>
-    /// Live services on this pool (unretained: each keeps itself alive until its last slice,
-    /// which removes it here first), for `shutdown()` to stop. Guarded by `lock`.
-    var services = ServiceList(.pool)
     /// Numbers the pool's threads. Guarded by `lock`.
     var nextThreadNumber = 0
     /// Set when the last service of a shutting-down pool has ended.
@@ -112,10 +109,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     @usableFromInline
     func admit(_ service: _ServiceContext) throws(ServiceError) {
         let admission = lock.withLock { () -> PoolState.Admission in
-            let admission = state.admit()
-            if admission != .refused { services.insert(service) }
-            assert(state.liveServices == services.count, "NanoServices: a pool's live count and its list disagree")
-            return admission
+            state.admit()
         }
         if admission == .refused {
             throw ServiceError(
@@ -125,10 +119,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
         guard admission == .admittedStartingThread else { return }
         let status = startThread()
         if status != 0 {
-            lock.withLock {
-                state.admissionFailed()
-                services.remove(service)
-            }
+            lock.withLock { state.admissionFailed() }
             throw ServiceError(
                 .spawnFailed, service: service.name,
                 message: "the system refused to start a thread for pool '\(name)' (error \(status)); too many threads or too little memory")
@@ -139,10 +130,7 @@ public final class ServicePool: @unchecked Sendable, CustomStringConvertible {
     @usableFromInline
     func serviceEnded(_ service: _ServiceContext) {
         let last = lock.withLock { () -> Bool in
-            services.remove(service)
-            let ended = state.serviceEnded()
-            assert(state.liveServices == services.count, "NanoServices: a pool's live count and its list disagree")
-            return ended
+            state.serviceEnded()
         }
         if last { drained.set() }
     }

@@ -80,7 +80,6 @@ class _ServiceContext: @unchecked Sendable {
     /// guarded by the registry's lock and the pool's lock respectively, hence exempt from
     /// the runtime's exclusivity check.
     @exclusivity(unchecked) var registryLinks = ServiceLinks()
-    @exclusivity(unchecked) var poolLinks = ServiceLinks()
 
     /// Casts never handled; see ``noteDroppedCast(_:reason:)``.
     let droppedCastCount = Atomic<Int>(0)

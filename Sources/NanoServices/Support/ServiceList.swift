@@ -11,22 +11,19 @@ struct ServiceLinks {
 
 /// A set of services threaded through the services themselves (an intrusive doubly linked
 /// list): inserting and removing cost no allocation and no hashing. The registry's live
-/// services and each pool's are kept this way: with a million services, a dictionary would
-/// cost a million entries, its resizes, and a hash per spawn and per end.
+/// services are kept this way: with a million services, a dictionary would cost a million
+/// entries, its resizes, and a hash per spawn and per end. (A pool finds its services through
+/// the registry when it shuts down, its one use for them: a second list would cost every
+/// pooled service 16 bytes.)
 ///
 /// Holds its services unretained: the owner decides (the registry retains them itself).
 /// Not thread-safe: kept behind its owner's lock, which also guards every service's links
 /// for this list.
 struct ServiceList {
-    /// Which of a service's links this list uses: a service is in the registry and, when
-    /// pooled, in its pool's list.
-    enum Kind { case registry, pool }
-
-    let kind: Kind
     private(set) var count = 0
     private var head: Unmanaged<_ServiceContext>?
 
-    init(_ kind: Kind) { self.kind = kind }
+    init() {}
 
     var isEmpty: Bool { count == 0 }
 
@@ -65,7 +62,7 @@ struct ServiceList {
     }
 
     /// Whether `service` is in this list: it has a predecessor, or it is the head (a service
-    /// is in a list of each kind at most once, so its links are this list's). O(1).
+    /// is in one list at most: the registry's). O(1).
     func contains(_ service: _ServiceContext) -> Bool {
         links(of: service, { $0.previous != nil }) || head?.toOpaque() == Unmanaged.passUnretained(service).toOpaque()
     }
@@ -84,9 +81,6 @@ struct ServiceList {
     }
 
     private func links<Result>(of service: _ServiceContext, _ body: (inout ServiceLinks) -> Result) -> Result {
-        switch kind {
-        case .registry: body(&service.registryLinks)
-        case .pool: body(&service.poolLinks)
-        }
+        body(&service.registryLinks)
     }
 }

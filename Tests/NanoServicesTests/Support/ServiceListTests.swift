@@ -8,7 +8,7 @@ struct ServiceListTests {
     @Test("insert, remove from the middle, the head and the tail; a second insert or remove changes nothing")
     func insertAndRemove() {
         let (a, b, c) = (context("a"), context("b"), context("c"))
-        var list = ServiceList(.registry)
+        var list = ServiceList()
         #expect(list.isEmpty)
         let inserted = [list.insert(a), list.insert(b), list.insert(c), list.insert(b)]
         #expect(inserted == [true, true, true, false])
@@ -24,21 +24,5 @@ struct ServiceListTests {
         #expect(again && removedTail && list.all.map(\.name) == ["b"])
         let removedLast = list.remove(b)
         #expect(removedLast && list.isEmpty && list.all.isEmpty)
-    }
-
-    @Test("a service's place in the registry's list and in its pool's are independent")
-    func twoListsPerService() {
-        let (a, b) = (context("a"), context("b"))
-        var registry = ServiceList(.registry)
-        var pool = ServiceList(.pool)
-        registry.insert(a)
-        registry.insert(b)
-        pool.insert(a)
-        let removedFromRegistry = registry.remove(a)
-        #expect(removedFromRegistry && pool.all.map(\.name) == ["a"])
-        let removedUnlisted = pool.remove(b)
-        #expect(!removedUnlisted && registry.all.map(\.name) == ["b"])
-        let removedRest = [pool.remove(a), registry.remove(b)]
-        #expect(removedRest == [true, true] && pool.isEmpty && registry.isEmpty)
     }
 }

@@ -22,24 +22,23 @@ struct MethodStatistics: @unchecked Sendable {
     let name: String
     /// Messages for this method handled so far. Written by the service thread only.
     @usableFromInline let counter: UnsafeMutablePointer<UInt64>
-    /// The line `counter` is on when it is not the service's; its owner frees it.
-    let ownLine: CounterLine?
     /// This method's metric objects, or `nil` when metrics are off.
     @usableFromInline let metrics: MethodMetrics?
 
     /// - Parameter counter: a zeroed slot of the service's counter line, or `nil` for a line
-    ///   of its own (see ``ownLine``).
+    ///   of its own, which then starts at `counter` and which the owner frees (see
+    ///   ``ownLine(besides:)``).
     init(name: String, metrics: MethodMetrics?, counter: UnsafeMutablePointer<UInt64>?) {
         self.name = name
         self.metrics = metrics
-        if let counter {
-            self.counter = counter
-            ownLine = nil
-        } else {
-            let line = CounterLine()
-            self.counter = line.base
-            ownLine = line
-        }
+        self.counter = counter ?? CounterLine().base
+    }
+
+    /// The line of its own `counter` is on, when it is not on `hot` (the service's): its
+    /// owner's to free.
+    func ownLine(besides hot: CounterLine) -> CounterLine? {
+        let hot = hot.base
+        return counter >= hot && counter < hot + CounterLine.slots ? nil : CounterLine(in: UnsafeMutableRawPointer(counter))
     }
 
     /// What the service thread's cache keeps of it.
@@ -71,9 +70,10 @@ struct MethodStatisticsCache {
     @usableFromInline var lastCounter: UnsafeMutablePointer<UInt64>?
     /// The last method's metric objects; touched only when `lastHasMetrics`.
     @usableFromInline var lastMetrics: MethodMetrics?
-    @usableFromInline var lastHasMetrics = false
     /// The methods seen before the last one, by key: an array, as a service has few methods.
     @usableFromInline var earlier: ContiguousArray<(key: UInt, counter: UnsafeMutablePointer<UInt64>, metrics: MethodMetrics?)> = []
+    /// Last, so that the loop's one-byte fields pack after it.
+    @usableFromInline var lastHasMetrics = false
 
     @inlinable
     init() {}

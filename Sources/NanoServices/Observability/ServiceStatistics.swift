@@ -60,7 +60,8 @@ struct ServiceStatistics: ~Copyable, @unchecked Sendable {
 
     deinit {
         // Only methods past the sixth have lines of their own (the first never does).
-        tables.withLock { tables in for (_, method) in tables.others { method.ownLine?.deallocate() } }
+        let hot = self.hot
+        tables.withLock { tables in for (_, method) in tables.others { method.ownLine(besides: hot)?.deallocate() } }
     }
 
     /// Time spent handling messages and running jobs. Any thread.

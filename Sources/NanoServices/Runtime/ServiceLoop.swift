@@ -11,8 +11,10 @@ struct ServiceLoop<Envelope, Instance>: ~Copyable {
     @usableFromInline var jobs = ContiguousArray<UnownedJob>()
     /// Messages taken from the mailbox while an `async` method held the service.
     @usableFromInline var held = MessageBuffer<Envelope>()
-    @usableFromInline var knownClose: StopMode? = nil
     @usableFromInline var methods = MethodStatisticsCache()
+    // The one-byte fields last, packed after the cache's flag: 120 bytes in all (a pooled
+    // service keeps this on the heap).
+    @usableFromInline var knownClose: StopMode? = nil
     /// A supervised service whose instance failed: no instance, messages stay queued until
     /// its supervisor rebuilds it (Supervision/ServiceCore+Restart.swift).
     @usableFromInline var awaitingRestart = false

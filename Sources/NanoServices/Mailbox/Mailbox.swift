@@ -57,12 +57,6 @@ final class Mailbox<Message>: @unchecked Sendable {
     /// When the consumer may take its next batch (see ``BatchPacing``). Consumer only; off
     /// the producers' cache line, since they read this object's fields on every send.
     @inlinable var pacing: UnsafeMutablePointer<BatchPacing> { (words + layout.pacing).assumingMemoryBound(to: BatchPacing.self) }
-    /// Where the service's termination event lives (see ``OneShotEvent/init(embeddedIn:)``):
-    /// valid as long as this mailbox.
-    @inlinable var terminationRegion: UnsafeMutableRawPointer { words + Layout.termination }
-    /// The service's counter line (see ``ServiceStatistics/hot``): a zeroed line of its own,
-    /// valid as long as this mailbox.
-    @inlinable var counterLine: UnsafeMutableRawPointer { words + layout.counters }
 
     @inlinable
     init(policy: MailboxPolicy = .unbounded, poolSlot: PoolSlot? = nil) {
@@ -73,13 +67,13 @@ final class Mailbox<Message>: @unchecked Sendable {
         (words + layout.pacing).bindMemory(to: BatchPacing.self, capacity: 1).initialize(to: BatchPacing())
         (words + layout.stateOffset).bindMemory(to: State.self, capacity: 1)
             .initialize(to: State(capacity: policy.capacity, whenFull: policy.whenFull))
-        OneShotEvent.initializeRegion(words + Layout.termination)
+        OneShotEvent.initializeRegion(words + ServiceBlock.termination)
     }
 
     @inlinable
     deinit {
         state.deinitialize(count: 1)
-        OneShotEvent.deinitializeRegion(words + Layout.termination)
+        OneShotEvent.deinitializeRegion(words + ServiceBlock.termination)
         words.deallocate()  // `state` lives in the same block
     }
 
@@ -87,17 +81,19 @@ final class Mailbox<Message>: @unchecked Sendable {
     ///
     /// A service with its own thread is hot, so every word gets a cache line of its own: the
     /// lock and the producers' hint, the consumer's wake word, the immediate flag it reads per
-    /// message, its CPU, its pacing, its counters — 7 lines (448 bytes). A pooled service is
-    /// mostly idle and there may be a million of them, so its words share two lines: the
-    /// producers' (lock, hint) and the consumer's (the rest), then the counters — 192 bytes,
-    /// which keeps senders off the lines the consumer writes per message. Both keep the
-    /// service's termination event on the producers' line (see ``termination``).
+    /// message, its CPU, its pacing — after the service's two header lines (``ServiceBlock``:
+    /// the lock's line, which also holds the termination event and the thread id, and the
+    /// counter line), 7 lines (448 bytes). A pooled service is mostly idle and there may be a
+    /// million of them, so its words share lines: the producers' (lock, hint), the counters,
+    /// and the consumer's (the rest) — 192 bytes, which keeps senders off the lines the
+    /// consumer writes per message.
     @usableFromInline
     struct Layout {
         @usableFromInline let workHint: Int, wake: Int, immediate: Int, consumerCPU: Int, pacing: Int
         /// The service's counter line (busy time, messages in hand, handled counts): written by
-        /// the consumer per message, read by snapshots; a line of its own in both layouts.
-        @usableFromInline let counters: Int
+        /// the consumer per message, read by snapshots; line 1 in both layouts (see
+        /// ``ServiceBlock``).
+        @inlinable var counters: Int { ServiceBlock.counters }
         /// Whole cache lines before `state`, which starts right after them.
         @usableFromInline let lines: Int
 
@@ -105,23 +101,16 @@ final class Mailbox<Message>: @unchecked Sendable {
         init(pooled: Bool) {
             let line = CacheLine.size
             if pooled {
-                (workHint, wake, immediate, consumerCPU, pacing) = (8, line, line + 8, line + 16, line + 32)
-                counters = 2 * line
+                (workHint, wake, immediate, consumerCPU, pacing) = (8, 2 * line, 2 * line + 8, 2 * line + 16, 2 * line + 32)
                 lines = 3
             } else {
-                (workHint, wake, immediate, consumerCPU, pacing) = (3 * line, line, 2 * line, 4 * line, 5 * line)
-                counters = 6 * line
+                (workHint, wake, immediate, consumerCPU, pacing) = (4 * line, 2 * line, 3 * line, 5 * line, 6 * line)
                 lines = 7
             }
         }
 
         /// Where `state` starts.
         @inlinable var stateOffset: Int { lines * CacheLine.size }
-
-        /// The service's termination event (``OneShotEvent/regionSize`` bytes), on the
-        /// producers' line after the lock and the pooled hint: touched once, when the service
-        /// ends, and by `join`s.
-        @usableFromInline static var termination: Int { 16 }
     }
 
     /// Enqueues `message`, or gives it back refused. Never blocks: with the `.block` policy a

@@ -5,7 +5,7 @@ import Logging
 extension _ServiceContext {
     /// A snapshot of this service's state and counters. Any thread; see ``ServiceSnapshot``.
     final func snapshot() -> ServiceSnapshot {
-        let thread = statistics.threadID.load(ordering: .relaxed)
+        let thread = statistics.threadID
         let byMethod = statistics.handledByMethod
         return ServiceSnapshot(
             name: name,
@@ -45,7 +45,7 @@ extension _ServiceContext {
     /// Records the service thread's kernel id. Service thread, once.
     @usableFromInline
     final func noteThreadStarted() {
-        statistics.threadID.store(nano_thread_id(), ordering: .relaxed)
+        statistics.setThreadID(nano_thread_id())
     }
 
     /// A call to this service failed with `error` on the caller's side. Counts and logs it if

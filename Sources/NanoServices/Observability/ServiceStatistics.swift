@@ -21,8 +21,14 @@ struct ServiceStatistics: ~Copyable, @unchecked Sendable {
     /// methods seen (``MethodStatistics``). Service thread writes. In the service's mailbox
     /// block, which frees it.
     @usableFromInline let hot: CounterLine
-    /// The kernel id of the service's thread, 0 until it runs. Service thread writes.
-    @usableFromInline let threadID = Atomic<Int64>(0)
+    /// The service's block (see ``ServiceBlock``), where `hot` is.
+    @inlinable var block: UnsafeMutableRawPointer { UnsafeMutableRawPointer(hot.base) - ServiceBlock.counters }
+    /// The kernel id of the thread running the service, 0 until one does. A word of the
+    /// service's block. Any thread (a relaxed load).
+    @inlinable var threadID: Int64 { Int64(bitPattern: nano_atomic_load_relaxed_u64(threadIDWord)) }
+    /// Sets ``threadID``. The thread running the service.
+    @inlinable func setThreadID(_ id: Int64) { nano_atomic_store_relaxed_u64(threadIDWord, UInt64(bitPattern: id)) }
+    @inlinable var threadIDWord: UnsafeMutablePointer<UInt64> { (block + ServiceBlock.threadID).assumingMemoryBound(to: UInt64.self) }
     /// Per method, and failed calls by code. One lock for both: each is touched rarely.
     private let tables = Locked(Tables())
 

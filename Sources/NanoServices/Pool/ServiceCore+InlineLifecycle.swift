@@ -51,7 +51,7 @@ extension ServiceCore {
     /// sees the stop, releases the instance and ends the service. If something still holds
     /// it (an `async` method's jobs), the slice leaves it parked, or queued on its pool.
     func finishInline() {
-        let threadID = statistics.threadID.load(ordering: .relaxed)  // keep the pool thread's
+        let threadID = statistics.threadID  // keep the pool thread's
         if pooled!.runSlice(self, threadID) == .again { mailbox.poolSlot!.schedule() }
     }
 }

@@ -16,9 +16,8 @@ extension ServiceCore {
     func runPooledSlice(threadID: Int64) -> SliceOutcome {
         let pooled = self.pooled!
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
-        // Written only when it changes: the word is in the service object, on a line senders
-        // read on every send.
-        if statistics.threadID.load(ordering: .relaxed) != threadID { statistics.threadID.store(threadID, ordering: .relaxed) }
+        // Written only when it changes: the word is on the senders' line (see ServiceBlock).
+        if statistics.threadID != threadID { statistics.setThreadID(threadID) }
         if let make = pooled.make {
             pooled.make = nil
             start(&pooled.loop.pointee, make: make, initialized: pooled.initialized)

@@ -29,9 +29,9 @@ class _ServiceContext: @unchecked Sendable {
     @usableFromInline let pool: ServicePool?
     /// Counters for introspection and the metric objects (Observability/).
     @usableFromInline let statistics: ServiceStatistics
-    /// The options most services leave unset — a logger, a handler for casts' errors — in one
-    /// box, or `nil` when neither is set: 8 bytes per service instead of 24 (a `Logger` kept
-    /// inline would cost 64).
+    /// The options most services leave unset — a logger, a handler for casts' errors, a clock
+    /// other than `ContinuousClock` — in one box, or `nil` when none is set: 8 bytes per
+    /// service instead of 32 (a `Logger` kept inline would cost 64).
     private let rareOptions: RareOptions?
     private var configuredLogger: Logger? { rareOptions?.logger }
     /// ``ServiceOptions/onCastError``.
@@ -41,16 +41,21 @@ class _ServiceContext: @unchecked Sendable {
     private final class RareOptions: Sendable {
         let logger: Logger?
         let onCastError: (@Sendable (CastError) -> Void)?
+        /// `nil` for the default clock's.
+        let timerScheduler: TimerScheduler?
 
         /// `nil` when neither is set. (Not a failable initializer: a class's allocates before
         /// its body can decline.)
         static func boxing(_ options: ServiceOptions) -> RareOptions? {
-            options.logger == nil && options.onCastError == nil ? nil : RareOptions(options)
+            let scheduler = options.clock is ContinuousClock ? nil : TimerScheduler.serving(options.clock)
+            if options.logger == nil && options.onCastError == nil && scheduler == nil { return nil }
+            return RareOptions(options, timerScheduler: scheduler)
         }
 
-        private init(_ options: ServiceOptions) {
+        private init(_ options: ServiceOptions, timerScheduler: TimerScheduler?) {
             logger = options.logger
             onCastError = options.onCastError
+            self.timerScheduler = timerScheduler
         }
     }
 
@@ -64,13 +69,13 @@ class _ServiceContext: @unchecked Sendable {
     /// before the service's thread starts (or its first pool slice is scheduled), then only read.
     @usableFromInline var supervision: SupervisionLink?
     /// Set once the service's thread has ended and the instance is released. Lives in the
-    /// mailbox's block (see ``Mailbox/terminationRegion``), which lives as long as the service.
-    var termination: OneShotEvent { OneShotEvent(embeddedIn: terminationRegion) }
-    private let terminationRegion: UnsafeMutableRawPointer
+    /// service's block (see ``ServiceBlock``), which lives as long as the service.
+    var termination: OneShotEvent { OneShotEvent(embeddedIn: statistics.block + ServiceBlock.termination) }
 
     // Timers (Timers/).
-    /// Fires this service's timers: shared by every service on the same clock.
-    let timerScheduler: TimerScheduler
+    /// Fires this service's timers: shared by every service on the same clock (kept with the
+    /// rare options when the clock is not the default `ContinuousClock`).
+    var timerScheduler: TimerScheduler { rareOptions?.timerScheduler ?? TimerScheduler.continuous }
     /// Ticks handled, coalesced and skipped.
     let timerCounters = ServiceTimerCounters()
     /// The timers the service started, by key; created on first use. Service thread only.
@@ -128,21 +133,16 @@ class _ServiceContext: @unchecked Sendable {
     /// it, or to record metrics. Service thread reads.
     @usableFromInline let observesMessages: Bool
 
-    /// - Parameters:
-    ///   - terminationRegion: where ``termination`` lives (``OneShotEvent/regionSize`` bytes,
-    ///     prepared, kept alive as long as this object).
-    ///   - counterLine: the zeroed cache line of ``ServiceStatistics/hot``, kept alive as long
-    ///     as this object.
-    @usableFromInline init(
-        typeName: String, options: ServiceOptions, terminationRegion: UnsafeMutableRawPointer, counterLine: UnsafeMutableRawPointer
-    ) {
-        self.terminationRegion = terminationRegion
+    /// - Parameter block: the service's block (see ``ServiceBlock``): aligned to a cache line,
+    ///   its header zeroed but for the termination event, prepared; kept alive as long as this
+    ///   object.
+    @usableFromInline init(typeName: String, options: ServiceOptions, block: UnsafeMutableRawPointer) {
         let name = options.name ?? typeName
         self.name = name
         self.identity = Self.lastIdentity.add(1, ordering: .relaxed).newValue
         self.typeName = typeName
         self.pool = options.placement.pool
-        self.statistics = ServiceStatistics(serviceName: name, hot: CounterLine(in: counterLine))
+        self.statistics = ServiceStatistics(serviceName: name, hot: CounterLine(in: block + ServiceBlock.counters))
         self.carriesContextFlag = Atomic(!(InstrumentationSystem.instrument is NoOpInstrument))
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics
@@ -151,7 +151,6 @@ class _ServiceContext: @unchecked Sendable {
         self.spinNanoseconds = options.spinBeforeParking.nanosecondsClamped
         self.callTimeoutNanoseconds = options.callTimeout?.nanosecondsClamped
         self.whenFull = options.mailbox.whenFull
-        self.timerScheduler = TimerScheduler.serving(options.clock)
     }
 
     /// The service's logger: ``ServiceOptions/logger`` (or the process's "NanoServices" logger)
@@ -200,7 +199,7 @@ class _ServiceContext: @unchecked Sendable {
     final func markRunning() {
         _ = stateValue.compareExchange(
             expected: ServiceState.starting.rawValue, desired: ServiceState.running.rawValue, ordering: .acquiringAndReleasing)
-        if logsAt(.debug) { logger.debug("service started", metadata: ["type": "\(typeName)", "thread": "\(statistics.threadID.load(ordering: .relaxed))"]) }
+        if logsAt(.debug) { logger.debug("service started", metadata: ["type": "\(typeName)", "thread": "\(statistics.threadID)"]) }
     }
 
     /// Moves to `stopping` unless already `stopped`.

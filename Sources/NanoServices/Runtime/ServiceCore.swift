@@ -34,8 +34,7 @@ final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, RunningServi
     init(typeName: String, options: ServiceOptions) {
         let slot = options.placement.pool.map(PoolSlot.init(pool:))
         mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)
-        super.init(
-            typeName: typeName, options: options, terminationRegion: mailbox.terminationRegion, counterLine: mailbox.counterLine)
+        super.init(typeName: typeName, options: options, block: mailbox.words)
         slot?.service = self
     }
 

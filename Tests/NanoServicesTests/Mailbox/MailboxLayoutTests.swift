@@ -18,12 +18,16 @@ struct MailboxLayoutTests {
                 #expect(field.0 + field.1 <= other.0 || other.0 + other.1 <= field.0, "fields \(field) and \(other) overlap")
             }
         }
-        // The termination event: on the producers' line, after the lock, clear of every word.
-        let termination = (Mailbox<Int>.Layout.termination, OneShotEvent.regionSize)
-        #expect(termination.0 % 8 == 0 && termination.0 + termination.1 <= line)
-        for field in fields {
-            #expect(field.0 + field.1 <= termination.0 || termination.0 + termination.1 <= field.0, "\(field) overlaps the termination event")
+        // The service's header words (ServiceBlock): on the producers' line, after the lock,
+        // clear of every word and of each other; the counters on line 1.
+        let header = [(ServiceBlock.termination, OneShotEvent.regionSize), (ServiceBlock.threadID, 8)]
+        for (index, word) in header.enumerated() {
+            #expect(word.0 % 8 == 0 && word.0 + word.1 <= line)
+            for field in fields + header[(index + 1)...] {
+                #expect(field.0 + field.1 <= word.0 || word.0 + word.1 <= field.0, "\(field) overlaps the header word at \(word.0)")
+            }
         }
+        #expect(layout.counters == ServiceBlock.counters && ServiceBlock.lines * line <= layout.stateOffset)
         #expect(layout.pacing % MemoryLayout<BatchPacing>.alignment == 0)
         #expect(layout.counters % line == 0, "the counters on a line of their own")
         #expect(layout.stateOffset == layout.lines * line)

@@ -10,8 +10,9 @@ import Instrumentation
 ///
 /// All state here is touched only on the service's thread.
 extension _ServiceContext {
-    /// A service's `async` methods in flight and the executor they prefer: created when the
-    /// first one starts (or ``ServiceExecutor`` is first asked for). Service thread only.
+    /// A service's `async` methods in flight and the executor they prefer, and its supervisor's
+    /// link: created when the first method starts, the executor is first asked for, or a
+    /// supervisor attaches (before the service runs). Service thread only, but for that attach.
     @usableFromInline
     final class AsyncMethodState {
         /// The executor the tasks of `async` methods prefer.
@@ -20,6 +21,8 @@ extension _ServiceContext {
         /// The tasks of `async` methods in flight, with the reply of each call method (a
         /// restart answers those at once, see `failAsyncCallsForRestart`).
         @usableFromInline var tasks: [Int: (task: Task<Void, Never>, reply: (any _RuntimeAnswerable)?)] = [:]
+        /// See ``_ServiceContext/supervision``.
+        @usableFromInline var supervision: SupervisionLink?
 
         init(executor: ServiceExecutor) { self.executor = executor }
     }

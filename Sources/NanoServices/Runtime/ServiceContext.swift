@@ -62,12 +62,14 @@ class _ServiceContext: @unchecked Sendable {
     @usableFromInline let spinNanoseconds: Int64
 
     // `async` methods (see AsyncMethods.swift). Service thread only.
-    /// Their executor and tasks; created when first needed (most services never run an
-    /// `async` method, and one pointer costs them 8 bytes where the state costs 32).
+    /// Their executor and tasks, and a supervisor's link; created when first needed (most
+    /// services never run an `async` method and have no supervisor: one pointer costs them 8
+    /// bytes where the state costs 40).
     @usableFromInline var asyncMethodState: AsyncMethodState?
     /// The supervisor's side of a supervised service (Supervision/), or `nil`. Written once,
-    /// before the service's thread starts (or its first pool slice is scheduled), then only read.
-    @usableFromInline var supervision: SupervisionLink?
+    /// before the service's thread starts (or its first pool slice is scheduled), then only
+    /// read, on the service's thread. Kept with the `async` methods' state.
+    @usableFromInline final var supervision: SupervisionLink? { asyncMethodState?.supervision }
     /// Set once the service's thread has ended and the instance is released. Lives in the
     /// service's block (see ``ServiceBlock``), which lives as long as the service.
     var termination: OneShotEvent { OneShotEvent(embeddedIn: statistics.block + ServiceBlock.termination) }

@@ -6,8 +6,8 @@ extension ServiceCore {
     /// Attaches a supervisor's link before the service's thread starts. Spawning thread.
     @usableFromInline
     func attach(_ link: SupervisionLink) {
-        supervision = link
-        link.attach(to: self, executor: executor)  // creates the executor before the thread runs
+        asyncMethods.supervision = link  // creates the state and the executor before the thread runs
+        link.attach(to: self, executor: executor)
     }
 
     /// The initializer failed: a supervised service reports it and waits for its supervisor,

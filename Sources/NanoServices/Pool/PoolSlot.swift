@@ -3,12 +3,15 @@
 /// run-next slots hold unretained slots, and a pool thread runs a slice through
 /// ``service``.
 ///
+/// Its one subclass is the pooled service's loop (``ServiceCore/PooledLoop``): one object per
+/// pooled service for both.
+///
 /// Lifetime: created with the service; `service` is unowned because the service owns its
 /// mailbox, which owns this slot, and it keeps itself alive until its last slice has run.
 /// Thread safety: `service` is set once, before any message can be sent; `@unchecked Sendable`
 /// is sound because every later access only reads it.
 @usableFromInline
-final class PoolSlot: @unchecked Sendable {
+class PoolSlot: @unchecked Sendable {
     let pool: ServicePool
     @usableFromInline unowned(unsafe) var service: (any RunningService)? = nil
 

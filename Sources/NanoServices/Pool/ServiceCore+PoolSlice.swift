@@ -44,13 +44,15 @@ extension ServiceCore {
     }
 
     /// Where a pooled service keeps what its thread's stack would hold: the loop's state, and
-    /// the initializer until the first slice runs. Touched by one pool thread at a time (the
+    /// the initializer until the first slice runs. It is also the service's ``PoolSlot`` (one
+    /// object for both: a million pooled services save a million allocations). Touched by one
+    /// pool thread at a time (the
     /// mailbox's parked flag and the pool's queue hand it from one to the next).
     /// `@unchecked Sendable` is sound for that reason: the run slot (see Mailbox+RunSlot.swift)
     /// is taken and given back under the mailbox lock, which orders one thread's accesses
     /// before the next one's.
     @usableFromInline
-    final class PooledLoop: @unchecked Sendable {
+    final class PooledLoop: PoolSlot, @unchecked Sendable {
         /// How many messages a slice handles at most before the service yields its pool
         /// thread to the next service with work.
         @inlinable static var messagesPerSlice: Int { 256 }
@@ -64,14 +66,20 @@ extension ServiceCore {
         /// The service keeps itself alive until its last slice (a pool queues it unretained).
         private var keepAlive: ServiceCore?
 
+        /// A loop with no instance yet: ``prepare(make:initialized:keeping:)`` gives it its
+        /// initializer before the first slice.
         @usableFromInline
-        init(
-            make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore,
-            runSlice: @escaping (ServiceCore, Int64) -> SliceOutcome
-        ) {
+        init(pool: ServicePool, runSlice: @escaping (ServiceCore, Int64) -> SliceOutcome) {
             self.runSlice = runSlice
             loop = .allocate(capacity: 1)
             loop.initialize(to: Loop())
+            super.init(pool: pool)
+        }
+
+        /// Hands over the initializer and keeps `core` alive until its last slice. The
+        /// spawning thread, before any slice runs.
+        @usableFromInline
+        func prepare(make: sending @escaping () throws -> Message.Instance, initialized: _Reply<Void>?, keeping core: ServiceCore) {
             self.make = make
             self.initialized = initialized
             keepAlive = core

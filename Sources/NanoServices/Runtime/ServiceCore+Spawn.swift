@@ -27,9 +27,7 @@ extension ServiceCore {
                 core.markStopped()
                 throw error
             }
-            core.pooled = PooledLoop(make: make, initialized: initialized, keeping: core) { core, threadID in
-                core.runPooledSlice(threadID: threadID)
-            }
+            core.pooled!.prepare(make: make, initialized: initialized, keeping: core)
             if supervision == nil && mayRunInline(waiting: waitForInitializer) {
                 core.startInline()
             } else {

@@ -16,24 +16,27 @@ import Synchronization
 /// Lifetime: referenced by the handles' ``_ServiceRuntime`` and by its own thread while that
 /// runs, so the mailbox outlives every sender and the thread outlives no handle longer than
 /// it takes to drain.
-/// `@unchecked Sendable` is sound: `mailbox` is thread-safe and immutable; `pooled` is set once
-/// at spawn, before any slice runs, and then touched by one pool thread at a time.
+/// `@unchecked Sendable` is sound: `mailbox` is thread-safe and immutable; `pooled` is immutable,
+/// and touched by one pool thread (or inline caller) at a time (see ``PooledLoop``).
 @usableFromInline
 final class ServiceCore<Message: _ServiceMessage>: _ServiceContext, RunningService, @unchecked Sendable {
     /// A message with the sender's tracing context and send time (see ``MessageEnvelope``).
     @usableFromInline typealias Envelope = MessageEnvelope<Message>
     @usableFromInline let mailbox: Mailbox<Envelope>
 
-    /// Set for a pooled service when it is spawned; see ``PooledLoop``. Read on every inline
-    /// call and slice, written once before either: exempt from the runtime's exclusivity check.
-    @exclusivity(unchecked) @usableFromInline var pooled: PooledLoop?
+    /// A pooled service's loop, which is also its mailbox's pool slot (see ``PooledLoop``);
+    /// `nil` for a service with its own thread.
+    @usableFromInline let pooled: PooledLoop?
 
     /// Inlinable so that it is specialized where the service type is known: unspecialized,
     /// it looked up its mailbox's generic type at run time on every spawn.
     @inlinable
     init(typeName: String, options: ServiceOptions) {
-        let slot = options.placement.pool.map(PoolSlot.init(pool:))
+        let slot = options.placement.pool.map { pool in
+            PooledLoop(pool: pool) { core, threadID in core.runPooledSlice(threadID: threadID) }
+        }
         mailbox = Mailbox(policy: options.mailbox, poolSlot: slot)
+        pooled = slot
         super.init(typeName: typeName, options: options, block: mailbox.words)
         slot?.service = self
     }

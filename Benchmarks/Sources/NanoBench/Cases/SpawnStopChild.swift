@@ -6,19 +6,22 @@ enum SpawnStopChild {
     static func run(_ task: String) throws {
         let parts = task.split(separator: ":").map(String.init)
         var nanoseconds: UInt64 = 0
+        var spawnNanoseconds: UInt64? = nil
         var threads = ProcessStats.threadCount ?? 0
         if parts.count == 3, let count = Int(parts[2]) {
-            (nanoseconds, threads) = try spawn(peer: parts[1], count: count)
+            (nanoseconds, spawnNanoseconds, threads) = try spawn(peer: parts[1], count: count)
         } else if task != "idle" {
             throw ChildFailure(task: task, status: 2, output: "unknown child task")
         }
         try ChildResult(nanoseconds: nanoseconds, peakResidentBytes: ProcessStats.peakResidentBytes ?? 0,
-                        maxThreads: threads).emit()
+                        maxThreads: threads, spawnNanoseconds: spawnNanoseconds).emit()
     }
 
-    /// Returns the wall time and the thread count with every instance alive.
-    private static func spawn(peer: String, count: Int) throws -> (UInt64, Int) {
+    /// Returns the wall time, the time the spawns alone took (where the peer has them) and
+    /// the thread count with every instance alive.
+    private static func spawn(peer: String, count: Int) throws -> (UInt64, UInt64?, Int) {
         var threads = 0
+        var spawned: UInt64? = nil
         let start = MonotonicClock.now()
         switch peer {
         case "nano", "nano-nospin", "nano-pool":
@@ -30,6 +33,7 @@ enum SpawnStopChild {
             var services: [NanoIdle.Service] = []
             services.reserveCapacity(count)
             for _ in 0..<count { services.append(try NanoIdle.Service(options: options)) }
+            spawned = MonotonicClock.now() - start
             for service in services {
                 let answer = try service.ping(1)
                 precondition(answer == 2)
@@ -48,21 +52,22 @@ enum SpawnStopChild {
         case "pthread":
             threads = BareThreads.run(count)
         case "actor":
-            threads = try blockingAwait {
+            (threads, spawned) = try blockingAwait {
                 var actors: [IdleActor] = []
                 actors.reserveCapacity(count)
                 for _ in 0..<count { actors.append(IdleActor()) }
+                let spawned = MonotonicClock.now() - start
                 for actor in actors {
                     let answer = await actor.ping(1)
                     precondition(answer == 2)
                 }
                 let threads = ProcessStats.threadCount ?? 0
                 actors.removeAll()
-                return threads
+                return (threads, spawned)
             }
         default:
             throw ChildFailure(task: peer, status: 2, output: "unknown peer")
         }
-        return (MonotonicClock.now() - start, threads)
+        return (MonotonicClock.now() - start, spawned, threads)
     }
 }

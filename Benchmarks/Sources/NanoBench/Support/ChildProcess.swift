@@ -10,6 +10,8 @@ struct ChildResult: Codable, Sendable {
     var peakResidentBytes: Int
     /// The child's thread count at its peak (all services alive).
     var maxThreads: Int
+    /// Wall time of the spawns alone (the first part of `nanoseconds`), when the task has them.
+    var spawnNanoseconds: UInt64? = nil
 
     func emit() throws {
         let data = try JSONEncoder().encode(self)

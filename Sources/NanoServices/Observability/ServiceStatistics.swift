@@ -2,15 +2,15 @@ import CNanoServicesShims
 import Synchronization
 
 /// The counters behind ``ServiceSnapshot``, one per service, stored inline in it (no object
-/// of its own: 32 bytes in the service instead of an 80-byte allocation).
+/// of its own: 24 bytes in the service instead of an 80-byte allocation).
 ///
 /// Thread safety: the hot counters (busy time, messages in hand, each method's handled count)
 /// sit on cache lines of their own (``CounterLine``), written only by the service's thread with
 /// relaxed stores and read by anyone with relaxed loads; nobody reading them costs the service
 /// nothing, and senders never touch them. The method table and the failure counts are behind
 /// locks taken only the first time a method is seen, on failure paths, and by readers.
-/// `@unchecked Sendable` is sound: its members are atomics, pointers to lines written as
-/// described above, and a ``Locked`` table.
+/// `@unchecked Sendable` is sound: its members are immutable (the metric objects), a pointer to
+/// lines written as described above (and the thread id beside them), and a ``Locked`` table.
 @usableFromInline
 struct ServiceStatistics: ~Copyable, @unchecked Sendable {
     /// Metric objects when a metrics backend was bootstrapped before the service started.

@@ -14,7 +14,7 @@ extension _ServiceContext {
     /// link: created when the first method starts, the executor is first asked for, or a
     /// supervisor attaches (before the service runs). Service thread only, but for that attach.
     @usableFromInline
-    final class AsyncMethodState {
+    final class OccasionalState {
         /// The executor the tasks of `async` methods prefer.
         @usableFromInline let executor: ServiceExecutor
         var nextTaskID = 0
@@ -27,22 +27,23 @@ extension _ServiceContext {
         init(executor: ServiceExecutor) { self.executor = executor }
     }
 
-    /// The `async` methods' state, created on first use. Service thread only.
-    final var asyncMethods: AsyncMethodState {
-        if let state = asyncMethodState { return state }
-        let state = AsyncMethodState(executor: ServiceExecutor(running))
-        asyncMethodState = state
+    /// What only some services use, created on first use. Service thread only (or the
+    /// spawning thread, before the service runs).
+    final var occasional: OccasionalState {
+        if let state = occasionalState { return state }
+        let state = OccasionalState(executor: ServiceExecutor(running))
+        occasionalState = state
         return state
     }
 
     /// The executor the tasks of `async` methods prefer. Created on first use. Service thread.
     @usableFromInline
-    final var executor: ServiceExecutor { asyncMethods.executor }
+    final var executor: ServiceExecutor { occasional.executor }
 
     /// Tasks of `async` methods started and not yet finished. Service thread; one load when
     /// none ever started.
     @inlinable
-    final var asyncTasksInFlight: Int { asyncMethodState.map { $0.tasks.count } ?? 0 }
+    final var asyncTasksInFlight: Int { occasionalState.map { $0.tasks.count } ?? 0 }
 
     /// What the current task is, when the runtime started it for an `async` method.
     @usableFromInline
@@ -60,7 +61,7 @@ extension _ServiceContext {
         reentrant: Bool, reply: (any _RuntimeAnswerable)?, _ body: sending @escaping () async -> Void
     ) {
         assertOnServiceThread("starting an async method")
-        let state = asyncMethods
+        let state = occasional
         let executor = state.executor
         let identifier = state.nextTaskID
         state.nextTaskID &+= 1
@@ -89,7 +90,7 @@ extension _ServiceContext {
     @usableFromInline
     final func asyncMethodFinished(_ identifier: Int, reentrant: Bool) {
         assertOnServiceThread("an async method's end")
-        asyncMethodState?.tasks[identifier] = nil
+        occasionalState?.tasks[identifier] = nil
         asyncMethodsRunning.subtract(1, ordering: .relaxed)
         if !reentrant { isHeldByAsyncMethod = false }
     }
@@ -97,15 +98,17 @@ extension _ServiceContext {
     /// Immediate stop: every method still suspended sees cancellation. Service thread.
     @usableFromInline
     final func cancelAsyncMethods() {
-        for (task, _) in asyncMethodState?.tasks.values ?? [:].values { task.cancel() }
+        guard let tasks = occasionalState?.tasks else { return }
+        for (task, _) in tasks.values { task.cancel() }
     }
 
     /// A restart dropped the instance: every call still in the hands of one of its `async`
     /// methods fails at once with `restarted` (the method, cancelled next, may answer later;
     /// that answer is dropped). Service thread.
     final func failAsyncCallsForRestart() {
+        guard let tasks = occasionalState?.tasks else { return }
         var error: ServiceError?
-        for (_, reply) in asyncMethodState?.tasks.values ?? [:].values {
+        for (_, reply) in tasks.values {
             guard let reply else { continue }
             let failure = error ?? ServiceError(
                 .restarted, service: self,

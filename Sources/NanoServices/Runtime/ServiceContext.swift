@@ -44,7 +44,7 @@ class _ServiceContext: @unchecked Sendable {
         /// `nil` for the default clock's.
         let timerScheduler: TimerScheduler?
 
-        /// `nil` when neither is set. (Not a failable initializer: a class's allocates before
+        /// `nil` when none is set. (Not a failable initializer: a class's allocates before
         /// its body can decline.)
         static func boxing(_ options: ServiceOptions) -> RareOptions? {
             let scheduler = options.clock is ContinuousClock ? nil : TimerScheduler.serving(options.clock)
@@ -65,11 +65,11 @@ class _ServiceContext: @unchecked Sendable {
     /// Their executor and tasks, and a supervisor's link; created when first needed (most
     /// services never run an `async` method and have no supervisor: one pointer costs them 8
     /// bytes where the state costs 40).
-    @usableFromInline var asyncMethodState: AsyncMethodState?
+    @usableFromInline var occasionalState: OccasionalState?
     /// The supervisor's side of a supervised service (Supervision/), or `nil`. Written once,
     /// before the service's thread starts (or its first pool slice is scheduled), then only
     /// read, on the service's thread. Kept with the `async` methods' state.
-    @usableFromInline final var supervision: SupervisionLink? { asyncMethodState?.supervision }
+    @usableFromInline final var supervision: SupervisionLink? { occasionalState?.supervision }
     /// Set once the service's thread has ended and the instance is released. Lives in the
     /// service's block (see ``ServiceBlock``), which lives as long as the service.
     var termination: OneShotEvent { OneShotEvent(embeddedIn: statistics.block + ServiceBlock.termination) }

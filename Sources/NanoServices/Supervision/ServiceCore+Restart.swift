@@ -6,7 +6,7 @@ extension ServiceCore {
     /// Attaches a supervisor's link before the service's thread starts. Spawning thread.
     @usableFromInline
     func attach(_ link: SupervisionLink) {
-        asyncMethods.supervision = link  // creates the state and the executor before the thread runs
+        occasional.supervision = link  // creates the state and the executor before the thread runs
         link.attach(to: self, executor: executor)
     }
 

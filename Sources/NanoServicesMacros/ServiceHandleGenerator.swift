@@ -134,11 +134,30 @@ struct ServiceHandleGenerator {
                 if !isAsync { writer.line(Self.blockingAvailability) }
                 if method.hasDiscardableResult { writer.line("@discardableResult") }
                 writer.block("\(signature)\(isAsync ? " async" : "") throws\(result) {") { body in
+                    if !isAsync, let direct = Self.directCall(of: method) { body.line(direct) }
                     body.line("let \(replyName) = NanoServices._Reply<\(method.resultType ?? "Void")>()")
                     body.line("\(returnKeyword)try \(isAsync ? "await " : "")_$runtime._call(\(message), \(replyName))")
                 }
             }
         }
+    }
+
+    /// The blocking overload's fast path, or `nil` where there is none: a synchronous method
+    /// whose parameters and result are passed plainly is called directly on the instance when
+    /// the runtime can run the call on the calling thread (an idle pooled service), without a
+    /// message or a reply; otherwise `_callDirect` returns `nil` and the call is sent. Methods
+    /// that move values (`sending`, `consuming`, `borrowing`) and `async` ones always send.
+    static func directCall(of method: ServiceMethod) -> String? {
+        guard !method.isAsync, !method.resultIsSending,
+              method.parameters.allSatisfy({ $0.ownership == .plain }) else { return nil }
+        let arguments = method.parameters
+            .map { $0.argument(value: $0.name, movedVia: "", consumesValue: false) }
+            .joined(separator: ", ")
+        let invocation = "\(method.isThrowing ? "try " : "")$0.\(method.name)(\(arguments))"
+        let direct = "try _$runtime._callDirect(\"\(method.displayName)\", { \(invocation) })"
+        return method.resultType == nil
+            ? "if \(direct) != nil { return }"
+            : "if let _$direct = \(direct) { return _$direct }"
     }
 
     /// One `_requireSendableOrSending` per value that crosses threads without `sending`, under

@@ -655,6 +655,7 @@ struct AccessLevelTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func value() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("value()", { $0.value() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.value(reply), reply)
                     }
@@ -782,6 +783,7 @@ struct AccessLevelTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func pop() throws -> Element? {
+                        if let _$direct = try _$runtime._callDirect("pop()", { $0.pop() }) { return _$direct }
                         let reply = NanoServices._Reply<Element?>()
                         return try _$runtime._call(.pop(reply), reply)
                     }

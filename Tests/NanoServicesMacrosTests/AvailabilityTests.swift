@@ -146,6 +146,7 @@ struct AvailabilityTests {
                     @available(*, deprecated)
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func total() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("total()", { $0.total() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.total(reply), reply)
                     }
@@ -380,6 +381,7 @@ struct AvailabilityTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func total() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("total()", { $0.total() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.total(reply), reply)
                     }

@@ -154,6 +154,7 @@ struct ConditionalCompilationTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func always() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("always()", { $0.always() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.always(reply), reply)
                     }
@@ -173,6 +174,7 @@ struct ConditionalCompilationTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func debugDump() throws -> String {
+                        if let _$direct = try _$runtime._callDirect("debugDump()", { $0.debugDump() }) { return _$direct }
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.debugDump(reply), reply)
                     }

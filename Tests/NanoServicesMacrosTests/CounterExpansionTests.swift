@@ -186,6 +186,7 @@ struct CounterExpansionTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }
@@ -204,6 +205,7 @@ struct CounterExpansionTests {
                     /// - Throws: The error `checkedReset()` throws, or `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func checkedReset() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("checkedReset()", { try $0.checkedReset() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(reply), reply)
                     }
@@ -222,6 +224,7 @@ struct CounterExpansionTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     public func flush() throws {
+                        if try _$runtime._callDirect("flush()", { $0.flush() }) != nil { return }
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
                     }

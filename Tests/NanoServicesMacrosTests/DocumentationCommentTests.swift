@@ -139,6 +139,7 @@ struct DocumentationCommentTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }

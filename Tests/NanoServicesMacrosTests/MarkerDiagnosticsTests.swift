@@ -109,6 +109,7 @@ struct MarkerDiagnosticsTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }
@@ -401,6 +402,7 @@ struct MarkerDiagnosticsTests {
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func save() throws {
+                        if try _$runtime._callDirect("save()", { try $0.save() }) != nil { return }
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
                     }
@@ -640,6 +642,7 @@ struct MarkerDiagnosticsTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }

@@ -190,6 +190,7 @@ struct MethodKindTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }
@@ -306,6 +307,7 @@ struct MethodKindTests {
                     /// - Throws: The error `checkedReset(to:)` throws, or `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func checkedReset(to value: Int) throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("checkedReset(to:)", { try $0.checkedReset(to: value) }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.checkedReset(value, reply), reply)
                     }
@@ -424,6 +426,7 @@ struct MethodKindTests {
                     /// - Throws: The error `save()` throws, or `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func save() throws {
+                        if try _$runtime._callDirect("save()", { try $0.save() }) != nil { return }
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.save(reply), reply)
                     }
@@ -532,6 +535,7 @@ struct MethodKindTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func flush() throws {
+                        if try _$runtime._callDirect("flush()", { $0.flush() }) != nil { return }
                         let reply = NanoServices._Reply<Void>()
                         try _$runtime._call(.flush(reply), reply)
                     }
@@ -746,6 +750,7 @@ struct MethodKindTests {
                     /// - Throws: The error `parse(_:)` throws, or `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func parse(_ text: String) throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("parse(_:)", { try $0.parse(text) }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.parse(text, reply), reply)
                     }
@@ -860,6 +865,7 @@ struct MethodKindTests {
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     @discardableResult
                     func bump() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("bump()", { $0.bump() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.bump(reply), reply)
                     }
@@ -1116,6 +1122,7 @@ struct MethodKindTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }

@@ -374,6 +374,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func connect(host: String = "localhost", port: Int = 80) throws -> Bool {
+                        if let _$direct = try _$runtime._callDirect("connect(host:port:)", { $0.connect(host: host, port: port) }) { return _$direct }
                         let reply = NanoServices._Reply<Bool>()
                         return try _$runtime._call(.connect(host, port, reply), reply)
                     }
@@ -524,6 +525,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func current() throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("current()", { $0.current() }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.current(reply), reply)
                     }
@@ -542,6 +544,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func add(label n: Int) throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("add(label:)", { $0.add(label: n) }) { return _$direct }
                         let reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.add_3(n, reply), reply)
                     }
@@ -783,6 +786,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func linked(to other: Node.ID = Node.defaultID) throws -> Node.ID {
+                        if let _$direct = try _$runtime._callDirect("linked(to:)", { $0.linked(to: other) }) { return _$direct }
                         let reply = NanoServices._Reply<Node.ID>()
                         return try _$runtime._call(.linked(other, reply), reply)
                     }
@@ -896,6 +900,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func route(instance: Int, context: String, reply: Bool) throws -> Int {
+                        if let _$direct = try _$runtime._callDirect("route(instance:context:reply:)", { $0.route(instance: instance, context: context, reply: reply) }) { return _$direct }
                         let _$reply = NanoServices._Reply<Int>()
                         return try _$runtime._call(.route(instance, context, reply, _$reply), _$reply)
                     }
@@ -1011,6 +1016,7 @@ struct ParameterTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func `default`(`for` key: String) throws -> String {
+                        if let _$direct = try _$runtime._callDirect("default(for:)", { $0.`default`(for: key) }) { return _$direct }
                         let reply = NanoServices._Reply<String>()
                         return try _$runtime._call(.`default`(key, reply), reply)
                     }

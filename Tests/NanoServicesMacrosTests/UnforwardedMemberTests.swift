@@ -128,6 +128,7 @@ struct UnforwardedMemberTests {
                     /// - Throws: `ServiceError` when the call cannot complete.
                     @available(*, noasync, message: "blocks the calling thread: use 'try await' in async code (at the top level of main.swift, where Swift picks this overload even after 'await', make the call from an 'async' function)")
                     func get(_ key: String) throws -> Int? {
+                        if let _$direct = try _$runtime._callDirect("get(_:)", { $0.get(key) }) { return _$direct }
                         let reply = NanoServices._Reply<Int?>()
                         return try _$runtime._call(.get(key, reply), reply)
                     }

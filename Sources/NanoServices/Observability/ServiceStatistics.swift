@@ -90,6 +90,9 @@ struct ServiceStatistics: ~Copyable, @unchecked Sendable {
         tables.withLock { tables in
             if let found = tables.method(key) { return found }
             let name = "\(method)"
+            // The same name at another address (a handle's direct call passes its own copy of
+            // the literal): the same statistics, not listed twice. The caller caches it by key.
+            if let found = tables.methods.first(where: { $0.name == name }) { return found }
             // The first methods count on the service's own line (see `hot`).
             let slot = Self.firstMethodSlot + tables.methodCount
             let created = MethodStatistics(name: name, metrics: metrics?.method(name),

@@ -41,18 +41,89 @@ extension ServiceCore {
     @inlinable
     func handleInline(_ envelope: consuming Envelope) {
         let loop = pooled.unsafelyUnwrapped.loop
+        let entry = enterInline()
+        // The clock only for metrics' queue wait.
+        let start = recordsTimings ? nano_monotonic_ns() : 0
+        handleTaken(consume envelope, on: &loop.pointee.instance!, methods: &loop.pointee.methods, batchStart: start)
+        leaveInline(entry)
+    }
+
+    /// What ``leaveInline(_:)`` restores and measures.
+    @usableFromInline
+    struct InlineEntry {
+        /// The thread's current service before the callee's method (`nil` for a plain thread).
+        @usableFromInline let outer: UnsafeMutableRawPointer?
+        /// ``nano_ticks()`` when the method began, 0 without statistics.
+        @usableFromInline let began: UInt64
+        @inlinable init(outer: UnsafeMutableRawPointer?, began: UInt64) { (self.outer, self.began) = (outer, began) }
+    }
+
+    /// Makes this service the calling thread's current one (deadlock detection, nested calls and
+    /// `unownedCurrent` see the callee) and starts its busy time. The thread holding the run slot.
+    @inlinable @inline(__always)
+    func enterInline() -> InlineEntry {
         let outer = nano_current_service()
         nano_set_current_service(Unmanaged.passUnretained(self).toOpaque())
-        // The clock only for metrics' queue wait; busy time from the cheaper counter.
-        let start = recordsTimings ? nano_monotonic_ns() : 0
-        let began = countsMessages ? nano_ticks() : 0
-        handleTaken(consume envelope, on: &loop.pointee.instance!, methods: &loop.pointee.methods, batchStart: start)
-        if countsMessages { statistics.addBusy(ticksFrom: began, to: nano_ticks()) }
+        // Busy time from the counter, cheaper than the clock.
+        return InlineEntry(outer: outer, began: countsMessages ? nano_ticks() : 0)
+    }
+
+    /// Ends what ``enterInline()`` began and gives the run slot back.
+    @inlinable @inline(__always)
+    func leaveInline(_ entry: InlineEntry) {
+        if countsMessages { statistics.addBusy(ticksFrom: entry.began, to: nano_ticks()) }
         // A supervised instance that failed in the method is dropped now, while the slot is
         // held, as the loop would: no later inline call may reach it.
-        if instanceFailed { instanceDidFail(&loop.pointee) }
-        nano_set_current_service(outer)
+        if instanceFailed { instanceDidFail(&pooled.unsafelyUnwrapped.loop.pointee) }
+        nano_set_current_service(entry.outer)
         releaseRunSlot()
+    }
+
+    /// A blocking call to a synchronous method, run directly on an idle pooled service from the
+    /// calling thread: `body` calls the method on the instance. No message, envelope or reply
+    /// is made (the generated handle's fast path); everything else is as for a call run inline
+    /// by ``handleInline(_:)``: the same conditions (a plain thread or a service's, no time
+    /// limit, the service idle), the wait-for edge, the counts and metrics, the same errors.
+    ///
+    /// Returns `nil`, having done nothing, when the call must take the mailbox instead; the
+    /// caller then sends the message as usual. Rethrows the method's error and `deadlock`.
+    /// Any thread; costs two uncontended lock round trips (claim and release) besides the method.
+    @inlinable
+    func callDirect<Result>(
+        _ method: StaticString, timeoutNanoseconds: Int64?, _ body: (inout Message.Instance) throws -> Result
+    ) throws -> Result? {
+        guard pooled != nil, timeoutNanoseconds == nil, callTimeoutNanoseconds == nil else { return nil }
+        let caller = _ServiceContext.current
+        // A service calling itself, and a call from a task, take the message path (which
+        // throws, and does not run inline, respectively).
+        if caller === self || (caller == nil && Self.isInsideTask) { return nil }
+        let start = sendTime
+        var handled = true  // what the message path records from here on
+        defer { if start != 0 && handled { recordCallDuration(method, since: start) } }
+        do {
+            if let caller { try caller.beginWaiting(on: self, method: method) }
+            defer { caller?.endWaiting() }
+            guard claimForInlineCall() else {
+                handled = false
+                return nil
+            }
+            let loop = pooled.unsafelyUnwrapped.loop
+            if observesMessages,
+               let metrics = loop.pointee.methods.noteHandled(method, counting: countsMessages, in: statistics) {
+                metrics.noteHandled(enqueuedAt: start, takenAt: start)
+            }
+            let entry = enterInline()
+            defer { leaveInline(entry) }
+            do {
+                return try body(&loop.pointee.instance!)
+            } catch let failure as ServiceFailure {
+                // As a reply would: a supervised instance fails, the caller gets `restarted`.
+                throw ServiceFailure.intercept(failure)
+            }
+        } catch {
+            noteCallFailed(error, method: method)
+            throw error
+        }
     }
 
     /// Gives back the run slot claimed by ``claimForInlineCall()``; schedules the service if

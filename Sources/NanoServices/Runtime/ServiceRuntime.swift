@@ -86,6 +86,18 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
         try core.call(consume message, reply, timeoutNanoseconds: callTimeoutNanoseconds)
     }
 
+    /// The fast path of a blocking call to a synchronous method: runs `body` (which calls the
+    /// method on the instance) on the calling thread when the service is pooled and idle and
+    /// the call may run inline (see ``ServiceCore/callDirect(_:timeoutNanoseconds:_:)``);
+    /// returns `nil` otherwise, and the handle then sends the call as a message. `method` is
+    /// the method's name as the message's `_methodName` gives it.
+    @inlinable
+    public func _callDirect<Result>(
+        _ method: StaticString, _ body: (inout Message.Instance) throws -> Result
+    ) throws -> Result? {
+        try core.callDirect(method, timeoutNanoseconds: callTimeoutNanoseconds, body)
+    }
+
     /// Sends a call (`message` carries `reply`) and suspends the calling task until the
     /// service answers. Blocks no thread.
     @inlinable

@@ -65,6 +65,17 @@ final class InlineProbe {
         try other.report()
     }
 
+    /// Call that moves its argument (`sending`): the values' count and the thread running it.
+    /// Such a call is sent as a message even when it runs inline (no direct fast path).
+    public func count(_ moved: sending [Int]) -> ProbeReport {
+        ProbeReport(values: [moved.count], threadID: ThreadInfo.currentID, threadName: ThreadInfo.currentName)
+    }
+
+    /// Call: always throws its own error, which says which thread ran the method.
+    public func refuse(_ code: Int) throws -> Int {
+        throw ProbeRefusal(code: code, threadID: ThreadInfo.currentID)
+    }
+
     /// Call: about `microseconds` of work; returns the thread that ran it.
     public func work(microseconds: Int) -> UInt {
         overlap.enter()
@@ -73,6 +84,12 @@ final class InlineProbe {
         while DispatchTime.now().uptimeNanoseconds < until {}
         return ThreadInfo.currentID
     }
+}
+
+/// The error ``InlineProbe/refuse(_:)`` throws.
+struct ProbeRefusal: Error, Equatable {
+    let code: Int
+    let threadID: UInt
 }
 
 /// Shared by a pair of ``Bouncer``s: how many bounces ran, and whether to stop.

@@ -26,7 +26,7 @@ final class ServiceMetrics: Sendable {
     private let failures = Locked<[ServiceError.Code: CoreMetrics.Counter]>([:])
 
     /// Whether a real backend is bootstrapped. One lock round trip; call at service start.
-    static var isEnabled: Bool { !(MetricsSystem.factory is NOOPMetricsHandler) }
+    static var isEnabled: Bool { type(of: MetricsSystem.factory) != NOOPMetricsHandler.self }  // no dynamic cast
 
     init(serviceName: String) {
         self.serviceName = serviceName

@@ -32,7 +32,7 @@ extension ServiceCore {
     /// meanwhile: the initializer sent it a message, started a timer, or failed and stopped
     /// it. Right after spawning, before any slice: the caller holds the run slot (a new
     /// mailbox's consumer is not parked, so no sender schedules it).
-    @usableFromInline
+    @inlinable  // specialized where the service is spawned: unspecialized, it looked up generic metadata
     func startInline() {
         let pooled = self.pooled!
         let make = pooled.make!

@@ -62,13 +62,14 @@ extension ServiceCore {
         @usableFromInline var initialized: _Reply<Void>?
         /// ``ServiceCore/runPooledSlice(threadID:)`` specialized for the message type: made
         /// where the service is spawned (generic code specialized at the user's call site).
-        let runSlice: (ServiceCore, Int64) -> SliceOutcome
+        @usableFromInline let runSlice: (ServiceCore, Int64) -> SliceOutcome
         /// The service keeps itself alive until its last slice (a pool queues it unretained).
-        private var keepAlive: ServiceCore?
+        @usableFromInline var keepAlive: ServiceCore? = nil
 
         /// A loop with no instance yet: ``prepare(make:initialized:keeping:)`` gives it its
-        /// initializer before the first slice.
-        @usableFromInline
+        /// initializer before the first slice. Inlinable, so that it is specialized where the
+        /// service is spawned: unspecialized, it looked up the loop's generic metadata.
+        @inlinable
         init(pool: ServicePool, runSlice: @escaping (ServiceCore, Int64) -> SliceOutcome) {
             self.runSlice = runSlice
             loop = .allocate(capacity: 1)

@@ -47,7 +47,7 @@ class _ServiceContext: @unchecked Sendable {
         /// `nil` when none is set. (Not a failable initializer: a class's allocates before
         /// its body can decline.)
         static func boxing(_ options: ServiceOptions) -> RareOptions? {
-            let scheduler = options.clock is ContinuousClock ? nil : TimerScheduler.serving(options.clock)
+            let scheduler = type(of: options.clock) == ContinuousClock.self ? nil : TimerScheduler.serving(options.clock)
             if options.logger == nil && options.onCastError == nil && scheduler == nil { return nil }
             return RareOptions(options, timerScheduler: scheduler)
         }
@@ -145,7 +145,8 @@ class _ServiceContext: @unchecked Sendable {
         self.typeName = typeName
         self.pool = options.placement.pool
         self.statistics = ServiceStatistics(serviceName: name, hot: CounterLine(in: block + ServiceBlock.counters))
-        self.carriesContextFlag = Atomic(!(InstrumentationSystem.instrument is NoOpInstrument))
+        // Type comparisons, not `is` casts: a dynamic cast per spawn showed in `spawn-1m`.
+        self.carriesContextFlag = Atomic(type(of: InstrumentationSystem.instrument) != NoOpInstrument.self)
         self.recordsTimings = statistics.metrics != nil
         self.countsMessages = options.collectsStatistics
         self.observesMessages = countsMessages || recordsTimings
@@ -168,7 +169,10 @@ class _ServiceContext: @unchecked Sendable {
     /// Whether a line at `level` would be logged: lets the lifecycle's `debug` lines skip
     /// building ``logger``. Any thread; no allocation.
     final func logsAt(_ level: Logger.Level) -> Bool {
-        (configuredLogger ?? Self.defaultLogger).logLevel <= level
+        // Read in place: `configuredLogger ?? defaultLogger` copied the logger (its handler
+        // existential, with a retain and a release) on every spawn and stop.
+        if let rareOptions, let configured = rareOptions.logger { return configured.logLevel <= level }
+        return Self.defaultLogger.logLevel <= level
     }
 
     /// The logger of services whose options name none: created once, on first use, from the

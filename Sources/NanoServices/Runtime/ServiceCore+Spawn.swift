@@ -24,6 +24,7 @@ extension ServiceCore {
             do {
                 try pool.admit(core)
             } catch {
+                core.pooled!.endLoop()
                 core.markStopped()
                 throw error
             }

@@ -66,7 +66,7 @@ public final class _ServiceRuntime<Message: _ServiceMessage>: Sendable {
 
     /// What keeps the service running while a ``ServiceControl`` taken from this handle is
     /// alive: the owning runtime, or `nil` for an unowned handle.
-    var lifetime: (any AnyObject & Sendable)? { ownsService ? self : owner }
+    @inlinable var lifetime: (any AnyObject & Sendable)? { ownsService ? self : owner }
 
     /// A runtime for the same service whose calls use `timeout`.
     func withCallTimeout(_ timeout: Duration) -> _ServiceRuntime {

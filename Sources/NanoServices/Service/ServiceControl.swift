@@ -18,11 +18,12 @@
 /// ```
 public struct ServiceControl: Sendable {
     /// The service, independent of its message type.
-    let core: any RunningService
+    @usableFromInline let core: any RunningService
     /// Keeps the service running like a handle copy; `nil` when taken from an unowned handle
     /// (``ServiceHandle/unownedCurrent``).
-    let lifetime: (any AnyObject & Sendable)?
+    @usableFromInline let lifetime: (any AnyObject & Sendable)?
 
+    @usableFromInline
     init(core: any RunningService, lifetime: (any AnyObject & Sendable)?) {
         self.core = core
         self.lifetime = lifetime

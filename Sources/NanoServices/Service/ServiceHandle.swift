@@ -26,6 +26,7 @@ extension ServiceHandle {
     ///
     /// Any thread; free (no allocation, no lock). The value keeps the service alive like a
     /// handle copy. See ``ServiceControl``.
+    @inlinable  // specialized at the call site: generic, it looked up metadata on every use
     public var control: ServiceControl {
         ServiceControl(core: _$runtime.core, lifetime: _$runtime.lifetime)
     }

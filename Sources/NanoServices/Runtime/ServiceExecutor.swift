@@ -53,8 +53,16 @@ final class ServiceExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `job` on the calling thread, which must be the service's.
+    ///
+    /// As the task executor only, not isolated to this executor as a serial one: the tasks of
+    /// `async` methods are nonisolated, and a nonisolated `await` (a continuation, `Task.yield`,
+    /// a task-local binding) asks for the generic executor, which for them is this task
+    /// executor. Run isolated to the serial executor, every such `await` was a switch from
+    /// "serial" to "generic": a job enqueued back through the mailbox and a turn of the loop
+    /// (`nano-bench --filter async-method`: `swift_task_switch` and its enqueues took a third of
+    /// the service thread's work). The job still runs here, on the service's thread.
     @usableFromInline
     func run(_ job: UnownedJob) {
-        job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        job.runSynchronously(on: asUnownedTaskExecutor())
     }
 }

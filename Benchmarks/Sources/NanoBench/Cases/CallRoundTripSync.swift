@@ -31,7 +31,7 @@ struct CallRoundTripSync: BenchCase {
                 }
             },
             Contender("NanoServices call, pooled service", operations: fast, nano: true,
-                      note: "the same service on a 1-thread ServicePool: each call makes the idle service ready and a pool thread (spinning 50 µs when idle, like a service's own thread) runs its slice") { ops in
+                      note: "the same service on a 1-thread ServicePool: the service is idle at every call, so the calling thread runs the method itself (a direct call: no message, no thread hop)") { ops in
                 try MonotonicClock.measure {
                     var value = 0
                     for _ in 0..<ops { value = try pooled.echo(value) }

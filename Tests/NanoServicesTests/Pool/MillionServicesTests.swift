@@ -9,7 +9,7 @@ final class ReleaseCount: Sendable {
 
 /// A pooled service that counts its instance's release.
 @NanoService
-final class Tally {
+final class ReleaseTally {
     private let count: ReleaseCount
     init(count: ReleaseCount) { self.count = count }
     deinit { count.released.add(1, ordering: .relaxed) }
@@ -36,12 +36,12 @@ struct MillionServicesTests {
         let sample = Sample()
         try await runOnNewThread {
             for _ in 0..<(total / batch) {
-                var services: [Tally.Service] = []
+                var services: [ReleaseTally.Service] = []
                 services.reserveCapacity(batch)
-                for _ in 0..<batch { services.append(try Tally.Service(count: count, options: .init(placement: .pool(pool)))) }
+                for _ in 0..<batch { services.append(try ReleaseTally.Service(count: count, options: .init(placement: .pool(pool)))) }
                 for (index, service) in services.enumerated() {
                     let answer = try service.ping(index)
-                    if answer != index + 1 { throw ServiceError(.stopped, service: "Tally", message: "wrong answer \(answer)") }
+                    if answer != index + 1 { throw ServiceError(.stopped, service: "ReleaseTally", message: "wrong answer \(answer)") }
                 }
                 // One service in a thousand is watched after its last handle goes.
                 for service in services.enumerated().filter({ $0.offset % 1_000 == 0 }).map(\.element) {
@@ -52,8 +52,8 @@ struct MillionServicesTests {
             }
         }
         // Idle services end on the releasing thread, so this holds at once; polled anyway.
-        #expect(await eventually { count.released.load(ordering: .relaxed) == total })
-        #expect(await eventually { sample.cores.allSatisfy { $0() == nil } })
+        #expect(await ThreadInfo.eventually { count.released.load(ordering: .relaxed) == total })
+        #expect(await ThreadInfo.eventually { sample.cores.allSatisfy { $0() == nil } })
         #expect(sample.cores.count == total / 1_000)
         #expect(ServiceRegistry.services(on: pool).isEmpty)
         try await pool.shutdown()

@@ -108,10 +108,7 @@ extension ServiceCore {
                 return nil
             }
             let loop = pooled.unsafelyUnwrapped.loop
-            if observesMessages,
-               let metrics = loop.pointee.methods.noteHandled(method, counting: countsMessages, in: statistics) {
-                metrics.noteHandled(enqueuedAt: start, takenAt: start)
-            }
+            countHandled(method, methods: &loop.pointee.methods, enqueuedAt: start, takenAt: start)
             let entry = enterInline()
             defer { leaveInline(entry) }
             do {

@@ -147,15 +147,23 @@ extension ServiceCore {
             return
         }
         let (message, context, enqueuedAt) = envelope.open()
-        if observesMessages, let metrics = methods.noteHandled(message._methodName, counting: countsMessages, in: statistics) {
-            metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: batchStart)
-        }
+        countHandled(message._methodName, methods: &methods, enqueuedAt: enqueuedAt, takenAt: batchStart)
         if let context {
             var pending: Message? = consume message
             ServiceContext.withValue(context) { pending.take()!._handle(&instance, _HandlerContext(self)) }
         } else {
             (consume message)._handle(&instance, _HandlerContext(self))
         }
+    }
+
+    /// Counts one message of `method` as handled (when statistics are on) and records its queue
+    /// wait (when metrics are). For queued messages and direct calls alike. The thread holding
+    /// the run slot.
+    @inlinable @inline(__always)
+    func countHandled(_ method: StaticString, methods: inout MethodStatisticsCache, enqueuedAt: UInt64, takenAt: UInt64) {
+        guard observesMessages,
+              let metrics = methods.noteHandled(method, counting: countsMessages, in: statistics) else { return }
+        metrics.noteHandled(enqueuedAt: enqueuedAt, takenAt: takenAt)
     }
 
     @inlinable

@@ -47,39 +47,46 @@ struct DirectCallTests {
         try await pool.shutdown()
     }
 
-    @Test("a call that moves its argument runs on the calling thread too, as a message")
-    func movingCallRunsInlineThroughItsMessage() async throws {
-        let pool = ServicePool(name: "direct-move", threads: 1)
+    /// Runs `body` with a probe on a 1-thread pool of its own, then stops both.
+    private static func withPooledProbe(
+        _ poolName: String, _ body: (InlineProbe.Service) async throws -> Void
+    ) async throws {
+        let pool = ServicePool(name: poolName, threads: 1)
         let probe = try InlineProbe.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
-        let (inline, calls) = try await Self.callUntilInline(50) {
-            let report = try probe.count([1, 2, 3])
-            return report.values == [3] ? report.threadID : 0  // a wrong answer is never inline
-        }
-        #expect(inline == 50)
-        #expect(probe.control.snapshot().handledByMethod == ["count(_:)": calls])
+        try await body(probe)
         try await probe.control.stop()
         try await pool.shutdown()
     }
 
+    @Test("a call that moves its argument runs on the calling thread too, as a message")
+    func movingCallRunsInlineThroughItsMessage() async throws {
+        try await Self.withPooledProbe("direct-move") { probe in
+            let (inline, calls) = try await Self.callUntilInline(50) {
+                let report = try probe.count([1, 2, 3])
+                return report.values == [3] ? report.threadID : 0  // a wrong answer is never inline
+            }
+            #expect(inline == 50)
+            #expect(probe.control.snapshot().handledByMethod == ["count(_:)": calls])
+        }
+    }
+
     @Test("a method's own error reaches the caller of a direct call unchanged, and is no failure of the service")
     func ownErrorPassesUnchanged() async throws {
-        let pool = ServicePool(name: "direct-error", threads: 1)
-        let probe = try InlineProbe.Service(overlap: Overlap(), options: .init(placement: .pool(pool)))
-        let (inline, calls) = try await Self.callUntilInline(50) {
-            // A wrong error, or none, counts as not inline: `inline` then stays short of 50.
-            do {
-                _ = try probe.refuse(7)
-                return 0
-            } catch let refusal as ProbeRefusal {
-                return refusal.code == 7 ? refusal.threadID : 0
+        try await Self.withPooledProbe("direct-error") { probe in
+            let (inline, calls) = try await Self.callUntilInline(50) {
+                // A wrong error, or none, counts as not inline: `inline` then stays short of 50.
+                do {
+                    _ = try probe.refuse(7)
+                    return 0
+                } catch let refusal as ProbeRefusal {
+                    return refusal.code == 7 ? refusal.threadID : 0
+                }
             }
+            #expect(inline == 50)
+            let snapshot = probe.control.snapshot()
+            #expect(snapshot.handledByMethod == ["refuse(_:)": calls])
+            #expect(snapshot.callsFailed.isEmpty)  // only the runtime's own errors count as failed calls
+            #expect(probe.control.state == .running)
         }
-        #expect(inline == 50)
-        let snapshot = probe.control.snapshot()
-        #expect(snapshot.handledByMethod == ["refuse(_:)": calls])
-        #expect(snapshot.callsFailed.isEmpty)  // only the runtime's own errors count as failed calls
-        #expect(probe.control.state == .running)
-        try await probe.control.stop()
-        try await pool.shutdown()
     }
 }

@@ -69,6 +69,23 @@ final class Ledger2 {
             sameThread: thread == ThreadInfo.currentID)
     }
 
+    /// Two `async let` children that name the current service before and after a suspension.
+    /// They inherit the method's task executor preference, so their code runs on the service's
+    /// executor (its thread, or its pool's). (Children cannot capture `self`: Swift 6 rejects
+    /// sending the instance into them.)
+    public func childServices() async -> [String?] {
+        async let first = Self.childProbe()
+        async let second = Self.childProbe()
+        return await first + second
+    }
+
+    /// Not public: no message, only called by `childServices()`'s children.
+    static func childProbe() async -> [String?] {
+        let before = CurrentService.name
+        await Task.yield()
+        return [before, CurrentService.name]
+    }
+
     /// Reads the balance, suspends, then writes: correct only without interleaving.
     public func deposit(_ amount: Int) async -> Int {
         inside += 1

@@ -14,6 +14,18 @@ struct AsyncMethodTests {
         #expect(blocking.sameThread && blocking.afterLookup == "ledger2")
     }
 
+    /// README, "Current limits": Swift passes the method task's executor preference on to
+    /// `async let` children (a method run in its caller's task, as an actor's is, would not).
+    @Test("async let children of an async method run on the service's executor, on either placement",
+          arguments: [false, true])
+    func childTasksStayOnService(pooled: Bool) async throws {
+        let pool = ServicePool(name: "am-children", threads: 1)
+        let ledger = try Ledger2.Service(options: .init(name: "children", placement: pooled ? .pool(pool) : .ownThread))
+        #expect(try await ledger.childServices() == Array(repeating: "children", count: 4))
+        try await ledger.control.stop()
+        try await pool.shutdown()
+    }
+
     @Test("an async method takes non-Sendable values sent to it")
     func sendingIntoAsyncMethod() async throws {
         let ledger = try Ledger2.Service()

@@ -42,3 +42,15 @@ final class NanoForwarder {
         return value
     }
 }
+
+/// The same method on a plain class, for the floor row of `async-method`: only its task
+/// (one at a time) touches it.
+final class AsyncCounterBody: @unchecked Sendable {
+    private var total = 0
+
+    func echoAfterYield(_ value: Int) async -> Int {
+        await Task.yield()
+        total &+= 1
+        return value &+ 1
+    }
+}

@@ -7,6 +7,7 @@ struct AsyncMethodCall: BenchCase {
     var id: String { "async-method" }
 
     static let floorPeer = "task on a spinning thread (floor)"
+    static let callerTaskPeer = "body in the caller's task (an actor's shape)"
 
     func run(_ settings: BenchSettings) throws -> CaseReport {
         let operations = settings.scaled(100_000, quick: 1_000)
@@ -38,6 +39,10 @@ struct AsyncMethodCall: BenchCase {
                 let floor = SpinningTaskExecutor(name: "bench-async-floor")
                 defer { floor.shutdown() }
                 return try timeAwaitedRoundTrips(ops) { value in floor.roundTrip(value) { await floorBody.echoAfterYield($0) } }
+            },
+            Contender(Self.callerTaskPeer, operations: operations,
+                      note: "not a peer: the same body run in the calling task after taking a flag that keeps it one at a time (as a direct call claims an idle service); what an actor does, and the only shape under the actor's time — but the body then runs on the caller's threads, a stop could cancel it only by cancelling the caller, and its child tasks would not prefer the service's executor") { ops in
+                try timeAwaitedRoundTrips(ops) { value in await floorBody.echoInCallerTask(value) }
             },
         ]
         var report = CaseReport(

@@ -1,3 +1,4 @@
+import Synchronization
 import NanoServices
 
 /// A service whose method is `async` and awaits once: the work a real method would do when it
@@ -43,10 +44,23 @@ final class NanoForwarder {
     }
 }
 
-/// The same method on a plain class, for the floor row of `async-method`: only its task
-/// (one at a time) touches it.
+/// The same method on a plain class, for the reference rows of `async-method`: one task at a
+/// time touches it (the floor row's tasks run one after another; the caller-task row takes
+/// `running` around it).
 final class AsyncCounterBody: @unchecked Sendable {
     private var total = 0
+    private let running = Atomic<Bool>(false)
+
+    /// The body in the calling task, one caller at a time: the flag is what a direct call's
+    /// claim of an idle service costs (a compare-exchange and a store).
+    func echoInCallerTask(_ value: Int) async -> Int {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            preconditionFailure("one caller at a time")
+        }
+        let answer = await echoAfterYield(value)
+        running.store(false, ordering: .releasing)
+        return answer
+    }
 
     func echoAfterYield(_ value: Int) async -> Int {
         await Task.yield()

@@ -16,7 +16,7 @@ struct NanoBench: ParsableCommand {
     @Option(help: "Write every measurement to this file as JSON.")
     var json: String?
 
-    @Option(help: "Run only the cases whose id contains this text (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, pipeline, fanout, idle-request, idle-chain, idle-nested, timers-100k).")
+    @Option(help: "Run only the cases whose id contains this text, or any of several comma-separated texts (cast, call-sync, call-async, call-safety, async-method, payload-move, spawn-1k, spawn-10k, spawn-1m, pipeline, fanout, idle-request, idle-chain, idle-nested, timers-100k).")
     var filter: String?
 
     @Option(help: "Run only the peers whose name contains this text (e.g. NanoServices); ratios need the peers, so targets may go unchecked.")
@@ -52,7 +52,10 @@ struct NanoBench: ParsableCommand {
             IdleNestedCalls(),
             ActiveTimers(),
         ]
-        let cases = allCases.filter { filter == nil || $0.id.localizedCaseInsensitiveContains(filter!) }
+        // Several texts, comma-separated, select the cases that contain any of them (in the
+        // suite's order, in one process: `--filter fanout,idle-nested`).
+        let texts = filter.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let cases = allCases.filter { aCase in texts == nil || texts!.contains { aCase.id.localizedCaseInsensitiveContains($0) } }
         if cases.isEmpty {
             throw ValidationError("no case id contains '\(filter ?? "")'; the ids are: \(allCases.map(\.id).joined(separator: ", "))")
         }

@@ -9,7 +9,11 @@ struct IdleNestedCalls: BenchCase {
 
     func run(_ settings: BenchSettings) throws -> CaseReport {
         let pairs = settings.quick ? 25 : 500
-        let calls = settings.scaled(10_000, quick: 300)
+        let wakeUps = settings.scaled(10_000, quick: 300)
+        // Rows that wake no thread run 200,000 calls: a short window (10,000–20,000 calls) was
+        // mostly the warm-up's tail — services touched for the first time, freshly spawned
+        // threads still spinning — not the steady state of mostly idle services.
+        let calls = settings.scaled(200_000, quick: 1_000)
         let pool = ServicePool(name: "bench-nested")
         let pooled = try (0..<pairs).map { _ in
             let placement = ServiceOptions(placement: .pool(pool))
@@ -28,7 +32,7 @@ struct IdleNestedCalls: BenchCase {
                       note: "\(pairs * 2) services on a ServicePool of \(pool.threadCount) threads; caller → front → partner, blocking calls") { ops in
                 try timeCallsToRandomServices(ops, among: pairs) { _ = try pooled[$0].deposit(1) }
             },
-            Contender("NanoServices thread each, nested sync calls", operations: calls, nano: true,
+            Contender("NanoServices thread each, nested sync calls", operations: wakeUps, nano: true,
                       note: "\(pairs * 2) services, each on its own thread (default options)") { ops in
                 try timeCallsToRandomServices(ops, among: pairs) { _ = try threaded[$0].deposit(1) }
             },

@@ -12,7 +12,11 @@ struct ServiceGroupTests {
     /// Starts a child held at a gate, with a call queued behind: it cannot drain until the gate
     /// opens, and the queued call shows how it was stopped.
     func startHeld(under supervisor: Supervisor) async throws -> (Tally.Service, Gate, Task<Int, any Error>) {
-        let worker = try supervisor.start(Tally.self) { Tally("held", record: Record()) }
+        try await hold(try supervisor.start(Tally.self) { Tally("held", record: Record()) })
+    }
+
+    /// Holds `worker` at a gate with a call queued behind (see ``startHeld(under:)``).
+    func hold(_ worker: Tally.Service) async throws -> (Tally.Service, Gate, Task<Int, any Error>) {
         let gate = Gate()
         worker.hold(gate)
         await eventually { gate.hasArrival }
@@ -86,6 +90,38 @@ struct ServiceGroupTests {
         let idle = try supervisor.start(Tally.self) { Tally("idle", record: Record()) }
         let (held, gate, queued) = try await startHeld(under: supervisor)
         var configuration = ServiceGroupConfiguration(services: [.init(service: SupervisorService(supervisor))], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(50)
+        let group = ServiceGroup(configuration: configuration)
+        let running = Task { try await group.run() }
+        await group.triggerGracefulShutdown()
+        // Gracefully, `idle` would stop only after `held` (reverse start order), which cannot
+        // drain while held: `idle` stopping proves the deadline made the stop immediate.
+        await eventually { idle.control.state == .stopped }
+        gate.open()
+        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+        _ = try? await running.value
+        #expect(held.control.state == .stopped)
+    }
+
+    @Test("cancellation stops a NanoServicesGroup's services at once: queued calls fail with `stopped`")
+    func cancellationOfGroup() async throws {
+        let (worker, gate, queued) = try await hold(try Tally.Service("held", record: Record()))
+        let group = ServiceGroup(services: [NanoServicesGroup(worker.control)], logger: logger)
+        let running = Task { try await group.run() }
+        running.cancel()
+        await eventually { worker.control.state == .stopping }
+        gate.open()
+        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
+        _ = try? await running.value
+        #expect(worker.control.state == .stopped)
+    }
+
+    @Test("past the group's graceful-shutdown deadline, a NanoServicesGroup's stop becomes immediate")
+    func deadlineOfGroup() async throws {
+        let idle = try Tally.Service("idle", record: Record())
+        let (held, gate, queued) = try await hold(try Tally.Service("held", record: Record()))
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: NanoServicesGroup(idle.control, held.control))], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(50)
         let group = ServiceGroup(configuration: configuration)
         let running = Task { try await group.run() }

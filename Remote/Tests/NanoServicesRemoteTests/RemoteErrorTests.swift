@@ -54,7 +54,14 @@ struct RemoteErrorTests {
             // The host holds the call until the gate opens, which happens only after the error.
             let error = await #expect(throws: ServiceError.self) { try await remote.hold(gate) }
             #expect(error?.code == .timeout)
+            // The blocking overload too, from a plain thread.
+            let blockingGate = gate + "-blocking"
+            let blocking = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: Result { try remote.hold(blockingGate) }) }
+            }
+            #expect((blocking.failure as? ServiceError)?.code == .timeout)
             Gates.open(gate)
+            Gates.open(blockingGate)
         }
     }
 
@@ -63,6 +70,11 @@ struct RemoteErrorTests {
             let remote = client.handle(to: Ledger.self, named: "ledger", timeout: .seconds(600))
             let error = await #expect(throws: ServiceError.self) { try await remote.balance() }
             #expect(error?.code == .network)
+            // The blocking overload too, from a plain thread.
+            let blocking = await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: Result { try remote.balance() }) }
+            }
+            #expect((blocking.failure as? ServiceError)?.code == .network)
         }
     }
 
@@ -121,5 +133,13 @@ struct RemoteErrorTests {
             await #expect(throws: CancellationError.self) { try await call.value }
             Gates.open(gate)
         }
+    }
+}
+
+extension Result {
+    /// The error of a failed result, `nil` for a success.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

@@ -5,9 +5,21 @@ import Testing
 
 @Suite("Call timeouts")
 struct TimeoutTests {
-    @Test("a call slower than its timeout throws `timeout` long before the answer; the next call succeeds")
-    func blockingTimeout() async throws {
-        let sleeper = try Sleeper.Service(counter: ReleaseCounter())
+    /// A sleeper with its own thread, or on a pool of its own (`pool` is then to be shut down).
+    /// On a pool a call with a time limit always goes through a pool thread (never inline on
+    /// the caller's), so it can give up while the method runs.
+    private func sleeper(pooled: Bool, options: ServiceOptions = .init()) throws -> (Sleeper.Service, ServicePool?) {
+        guard pooled else { return (try Sleeper.Service(counter: ReleaseCounter(), options: options), nil) }
+        let pool = ServicePool(name: "timeouts", threads: 2)
+        var options = options
+        options.placement = .pool(pool)
+        return (try Sleeper.Service(counter: ReleaseCounter(), options: options), pool)
+    }
+
+    @Test("a call slower than its timeout throws `timeout` long before the answer; the next call succeeds (own thread or pooled)",
+          arguments: [false, true])
+    func blockingTimeout(pooled: Bool) async throws {
+        let (sleeper, pool) = try sleeper(pooled: pooled)
         let (error, elapsed, next) = try await runOnNewThread { () -> (ServiceError?, Duration, Int) in
             let started = ContinuousClock.now
             var caught: ServiceError?
@@ -24,6 +36,7 @@ struct TimeoutTests {
         #expect(elapsed >= .milliseconds(50))
         #expect(elapsed < .milliseconds(2_500)) // gave up long before the answer (generous: loaded CI machines)
         #expect(next == 2) // the service kept working
+        try await pool?.shutdown()
     }
 
     @Test("a limit shorter than the spin (it parks at once) still times out; an answer within a limit is returned")
@@ -44,17 +57,27 @@ struct TimeoutTests {
         #expect(answers == [2, 3, 4])
     }
 
-    @Test("the service's default timeout applies, and a call site can override it")
-    func defaultAndOverride() async throws {
-        let sleeper = try Sleeper.Service(counter: ReleaseCounter(), options: .init(callTimeout: .milliseconds(30)))
+    @Test("the service's default timeout applies to awaited and blocking calls, and a call site can override it (own thread or pooled)",
+          arguments: [false, true])
+    func defaultAndOverride(pooled: Bool) async throws {
+        let (sleeper, pool) = try sleeper(pooled: pooled, options: .init(callTimeout: .milliseconds(30)))
         let error = await #expect(throws: ServiceError.self) { try await sleeper.nap(milliseconds: 300) }
         #expect(error?.code == .timeout)
         #expect(try await sleeper.timingOut(after: .seconds(5)).nap(milliseconds: 60) == 2)
+        let (blocking, overridden) = try await runOnNewThread { () -> (ServiceError.Code?, Int) in
+            var code: ServiceError.Code?
+            do { _ = try sleeper.nap(milliseconds: 300) } catch let error as ServiceError { code = error.code }
+            return (code, try sleeper.timingOut(after: .seconds(5)).nap(milliseconds: 60))
+        }
+        #expect(blocking == .timeout)
+        #expect(overridden == 4)
+        try await pool?.shutdown()
     }
 
-    @Test("an async call slower than its timeout throws `timeout`; cancellation throws CancellationError")
-    func asyncTimeoutAndCancellation() async throws {
-        let sleeper = try Sleeper.Service(counter: ReleaseCounter())
+    @Test("an async call slower than its timeout throws `timeout`; cancellation throws CancellationError (own thread or pooled)",
+          arguments: [false, true])
+    func asyncTimeoutAndCancellation(pooled: Bool) async throws {
+        let (sleeper, pool) = try sleeper(pooled: pooled)
         let error = await #expect(throws: ServiceError.self) {
             try await sleeper.timingOut(after: .milliseconds(40)).nap(milliseconds: 300)
         }
@@ -70,6 +93,7 @@ struct TimeoutTests {
         gate.signal()
         _ = try await held.value
         #expect(try await sleeper.ping() >= 1)
+        try await pool?.shutdown()
     }
 
     @Test("10,000 timed-out calls: every late answer is released, no thread is left behind")

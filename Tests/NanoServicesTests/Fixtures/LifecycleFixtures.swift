@@ -90,6 +90,21 @@ final class SelfWaiter {
         }
     }
 
+    /// Join from inside: must fail with `deadlock` (and change nothing).
+    public func joinSelf() -> String {
+        do {
+            try me!.control.join()
+            return "joined"
+        } catch let error as ServiceError {
+            return "\(error.code)"
+        } catch {
+            return "other"
+        }
+    }
+
+    /// Asking for its own stop without waiting is fine: the service ends after this method.
+    public func stopSelfLater() { me!.control.requestStop() }
+
     /// A cast to itself is fine.
     public func castSelf() { me!.bump() }
     public func bump() { bumps += 1 }
@@ -104,4 +119,20 @@ struct WordTally {
 
     public mutating func count(_ word: String) { counts[word, default: 0] += 1 }
     public func total(of word: String) -> Int { counts[word, default: 0] }
+}
+
+/// An initializer that blocks until its gate opens: a non-throwing initializer is not waited
+/// for, so spawning returns while it still waits.
+@NanoService
+final class SlowStart {
+    private let initialized: Bool
+
+    init(gate: DispatchSemaphore) {
+        gate.wait()
+        initialized = true
+    }
+
+    /// Whether the initializer had finished when this message was handled (always, since
+    /// an initializer runs before any message).
+    public func isInitialized() -> Bool { initialized }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import InMemoryLogging
 import Logging
 import NanoServices
@@ -55,5 +56,55 @@ struct ObservabilityLoggingTests {
         #expect(warnings.first?.metadata["code"] == "timeout")
         #expect(warnings.first?.metadata["method"] == "sleep(milliseconds:)")
         #expect(warnings.first?.metadata["service"] == "logging-timeout")
+    }
+
+    @Test("casts dropped after stop: the first logged at warning, the later ones at debug")
+    func droppedCastsAfterStop() async throws {
+        var logs = InMemoryLogHandler()
+        logs.logLevel = .debug
+        let logger = Logger(label: "observability-test") { [logs] _ in logs }
+        let service = try Probe.Service(options: .init(name: "logging-drops", logger: logger))
+        try await service.control.stop()
+        for value in 1...3 { service.add(value) }
+        let drops = logs.entries.filter { "\($0.message)".contains("dropping cast") }
+        #expect(drops.map(\.level) == [.warning, .debug, .debug])
+        #expect(service.control.droppedCasts == 3)
+    }
+
+    @Test("casts dropped by a full mailbox: logged at warning with .fail, at debug with .dropNewest",
+          arguments: [MailboxPolicy.WhenFull.fail, .dropNewest])
+    func droppedCastsWhenFull(whenFull: MailboxPolicy.WhenFull) async throws {
+        var logs = InMemoryLogHandler()
+        logs.logLevel = .debug
+        let logger = Logger(label: "observability-test") { [logs] _ in logs }
+        let gate = DispatchSemaphore(value: 0)
+        let sink = try Sink.Service(
+            counters: SinkCounters(), gate: gate,
+            options: .init(name: "logging-full", logger: logger, mailbox: .bounded(capacity: 1, whenFull: whenFull)))
+        sink.absorb(0)  // stuck on the gate: the mailbox is full
+        sink.absorb(1)
+        sink.absorb(2)
+        let drops = logs.entries.filter { "\($0.message)".contains("dropping cast") }
+        #expect(drops.count == 2)
+        #expect(drops.allSatisfy { $0.level == (whenFull == .fail ? .warning : .debug) })
+        #expect(drops.allSatisfy { $0.metadata["service"] == "logging-full" })
+        gate.signal()
+        try await sink.control.stop()
+    }
+
+    @Test("a call that would deadlock is logged once at warning, by the caller, with the target's logger")
+    func deadlockIsLogged() async throws {
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "observability-test") { _ in logs }
+        let service = try SelfWaiter.Service(options: .init(name: "logging-deadlock", logger: logger))
+        service.remember(service)
+        #expect(try await service.callSelf() == "deadlock")
+        service.forget()
+        try await service.control.stop()
+        let warnings = logs.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.metadata["code"] == "deadlock")
+        #expect(warnings.first?.metadata["method"] == "value()")
+        #expect(warnings.first?.metadata["service"] == "logging-deadlock")
     }
 }

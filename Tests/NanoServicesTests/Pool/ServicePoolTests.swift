@@ -143,6 +143,8 @@ struct ServicePoolTests {
         #expect(counter.control.snapshot().messagesHandled == 1_000)
         #expect(counter.control.snapshot().state == .stopped)
         await #expect(throws: ServiceError.self) { try await counter.current() }
+        counter.increment()  // after stop: dropped and counted
+        #expect(counter.control.droppedCasts == 1)
 
         #expect(throws: OpenFailed.self) {
             _ = try Journal.Service(path: "", options: .init(placement: .pool(pool)))
@@ -155,7 +157,7 @@ struct ServicePoolTests {
         #expect(await ThreadInfo.eventually { !ServiceRegistry.snapshot().contains { $0.name == name } })
     }
 
-    @Test("a pooled service's immediate stop fails the calls still queued")
+    @Test("a pooled service's immediate stop fails the calls still queued and drops the casts, counted")
     func immediateStopOnPool() async throws {
         let pool = ServicePool(name: "pt-stop", threads: 1)
         let counter = try Counter.Service(start: 0, options: .init(placement: .pool(pool)))
@@ -168,11 +170,14 @@ struct ServicePoolTests {
         try await runOnNewThread { entered.wait() }
         let queued = Task { try await counter.current() }
         while counter.control.snapshot().mailboxDepth == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        for _ in 0..<5 { counter.increment() }  // queued behind the call
         counter.control.requestStop(.immediate)
         gate.signal()
         let error = await #expect(throws: ServiceError.self) { try await queued.value }
         #expect(error?.code == .stopped)
         try await counter.control.join()
+        #expect(counter.control.droppedCasts == 5)
+        #expect(counter.control.snapshot().messagesHandled == 0)
         try await blocker.control.stop()
     }
 

@@ -219,4 +219,66 @@ struct TopicTests {
         gate.signal()
         try await slow.control.stop()
     }
+
+    @Test("a slow subscriber with a bounded `.block` mailbox makes the publisher wait for room, and loses nothing")
+    func blockingSubscriberMakesPublisherWait() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let topic = Topic<Tick>()
+        let slow = try StalledSubscriber.Service(
+            gate: gate, entered: entered, options: .init(mailbox: .bounded(capacity: 1, whenFull: .block)))
+        topic.subscribe(slow) { $0.receive($1) }
+        let published = Atomic<Int>(0)
+        let publisher = Task {
+            try await runOnNewThread {
+                for sequence in 0..<3 {
+                    topic.publish(Tick(publisher: 0, sequence: sequence))
+                    published.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        try await runOnNewThread { entered.wait() }  // the first event is in the handler
+        try await Task.sleep(for: .milliseconds(50))
+        // The second event fills the mailbox (the one in hand counts); the third waits for room.
+        #expect(published.load(ordering: .relaxed) < 3)
+        for _ in 0..<3 { gate.signal() }  // one per event
+        try await publisher.value
+        #expect(published.load(ordering: .relaxed) == 3)
+        try await slow.control.stop()
+        #expect(slow.control.droppedCasts == 0)
+        #expect(slow.control.snapshot().messagesHandled == 3)
+    }
+
+    @Test("with `.fail` or `.dropOldest`, a slow subscriber loses events, counted; the publisher never waits",
+          arguments: [MailboxPolicy.WhenFull.fail, .dropOldest])
+    func slowSubscriberLosesEvents(whenFull: MailboxPolicy.WhenFull) async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let topic = Topic<Tick>()
+        let slow = try StalledSubscriber.Service(
+            gate: gate, entered: entered, options: .init(mailbox: .bounded(capacity: 2, whenFull: whenFull)))
+        topic.subscribe(slow) { $0.receive($1) }
+        try await runOnNewThread {
+            topic.publish(Tick(publisher: 0, sequence: 0))
+            entered.wait()  // in the handler, stuck; one more event fills the mailbox
+            for sequence in 1..<100 { topic.publish(Tick(publisher: 0, sequence: sequence)) }
+        }
+        #expect(slow.control.droppedCasts == 98)
+        for _ in 0..<2 { gate.signal() }  // one per event still to handle
+        try await slow.control.stop()
+        #expect(slow.control.snapshot().messagesHandled == 2)
+    }
+
+    @Test("subscribe(onPublisherThread:) with a service's method reference delivers on the service; a stopped service is not removed")
+    func methodReferenceSubscriber() async throws {
+        let topic = Topic<Tick>()
+        let listener = try Listener.Service(expectedName: "ref-sub", options: .named("ref-sub"))
+        topic.subscribe(onPublisherThread: listener.receive)
+        topic.publish(Tick(publisher: 0, sequence: 0))
+        #expect(try await listener.currentTally().received == 1)
+        try await listener.control.stop()
+        #expect(topic.subscriberCount == 1)
+        topic.publish(Tick(publisher: 0, sequence: 1))  // dropped by the stopped service, counted
+        #expect(listener.control.droppedCasts == 1)
+    }
 }

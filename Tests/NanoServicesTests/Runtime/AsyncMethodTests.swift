@@ -4,6 +4,13 @@ import Testing
 
 @Suite("Async service methods")
 struct AsyncMethodTests {
+    /// Own thread, or a pool of 2 threads of its own (returned, to be shut down).
+    private func placement(pooled: Bool) -> (ServicePlacement, ServicePool?) {
+        guard pooled else { return (.ownThread, nil) }
+        let pool = ServicePool(name: "async-methods", threads: 2)
+        return (.pool(pool), pool)
+    }
+
     @Test("code before and after every await runs on the service's own thread")
     func runsOnServiceThread() async throws {
         let ledger = try Ledger2.Service(options: .named("ledger2"))
@@ -68,9 +75,11 @@ struct AsyncMethodTests {
         #expect(try await waited == "waited")
     }
 
-    @Test("messages sent while a method is suspended are handled afterwards, in order")
-    func orderingWhileSuspended() async throws {
-        let ledger = try Ledger2.Service()
+    @Test("messages sent while a method is suspended are handled afterwards, in order (own thread or pooled)",
+          arguments: [false, true])
+    func orderingWhileSuspended(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let ledger = try Ledger2.Service(options: .init(placement: placement))
         let gate = AsyncGate()
         ledger.hold(gate) // an async cast: it still holds the service until it returns
         while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
@@ -81,25 +90,33 @@ struct AsyncMethodTests {
         gate.open()
         #expect(try await balance.value == 0)
         #expect(try await ledger.log() == ["held", "1", "2"])
+        try await pool?.shutdown()
     }
 
-    @Test("graceful stop waits for a suspended method to finish")
-    func gracefulStopWaits() async throws {
-        let ledger = try Ledger2.Service()
+    @Test("graceful stop waits for a suspended method to finish (own thread or pooled)", arguments: [false, true])
+    func gracefulStopWaits(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let ledger = try Ledger2.Service(options: .init(placement: placement))
         let gate = AsyncGate()
         ledger.hold(gate)
         while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
         let stopping = Task { try await ledger.control.stop() }
         try await Task.sleep(for: .milliseconds(20))
         #expect(ledger.control.state == .stopping)
+        // Graceful still refuses new messages: a call sent now fails at once.
+        let refused = await #expect(throws: ServiceError.self) { try await ledger.balanceNow() }
+        #expect(refused?.code == .stopped)
         gate.open()
         try await stopping.value
         #expect(ledger.control.state == .stopped)
+        try await pool?.shutdown()
     }
 
-    @Test("immediate stop cancels a suspended method and fails pending calls with `stopped`")
-    func immediateStopCancels() async throws {
-        let ledger = try Ledger2.Service()
+    @Test("immediate stop cancels a suspended method and fails pending calls with `stopped` (own thread or pooled)",
+          arguments: [false, true])
+    func immediateStopCancels(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let ledger = try Ledger2.Service(options: .init(placement: placement))
         let started = AsyncGate()
         let sleeping = Task { try await ledger.sleepLong(started: started) }
         while !started.isOpen { try await Task.sleep(for: .milliseconds(1)) }
@@ -117,12 +134,15 @@ struct AsyncMethodTests {
         // sleep, so that a starved, sanitized run cannot outlast it before the stop).
         #expect(try await sleeping.value == "cancelled")
         #expect(try await pending.value == "stopped")
+        try await pool?.shutdown()
     }
 
-    @Test("an async cycle (A awaits B while B awaits A) fails with `deadlock` instead of hanging")
-    func asyncCycle() async throws {
-        let a = try AsyncRelay.Service(label: "A", options: .init(name: "A", callTimeout: .seconds(10)))
-        let b = try AsyncRelay.Service(label: "B", options: .init(name: "B", callTimeout: .seconds(10)))
+    @Test("an async cycle (A awaits B while B awaits A) fails with `deadlock` instead of hanging (own thread or pooled)",
+          arguments: [false, true])
+    func asyncCycle(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let a = try AsyncRelay.Service(label: "A", options: .init(name: "A", placement: placement, callTimeout: .seconds(10)))
+        let b = try AsyncRelay.Service(label: "B", options: .init(name: "B", placement: placement, callTimeout: .seconds(10)))
         try await a.connect(to: b)
         try await b.connect(to: a)
         // Undetected, the cycle would end in `timeout` after 10 s instead.
@@ -130,7 +150,13 @@ struct AsyncMethodTests {
         #expect(error?.code == .deadlock)
         #expect(error?.cycle == ["B", "A", "B"])
         #expect(try await a.relay(hops: 1) == "A>B") // both keep working
+        // A holding method awaiting its own service: the shortest cycle.
+        try await a.connect(to: a)
+        let selfError = await #expect(throws: ServiceError.self) { try await a.relay(hops: 1) }
+        #expect(selfError?.code == .deadlock)
+        #expect(try await a.relay(hops: 0) == "A")
         try await a.connect(to: nil)
         try await b.connect(to: nil)
+        try await pool?.shutdown()
     }
 }

@@ -149,11 +149,17 @@ struct LifecycleTests {
         #expect(counter.control.state == .stopped)
     }
 
-    @Test("a call to itself fails with `deadlock` instead of hanging; a cast to itself is fine")
-    func selfCall() throws {
-        let service = try SelfWaiter.Service()
+    @Test("a call, stop() or join() on itself fails with `deadlock` instead of hanging; a cast and requestStop() to itself are fine (own thread or pooled)",
+          arguments: [false, true])
+    func selfCall(pooled: Bool) throws {
+        let pool = ServicePool(name: "self-waiter", threads: 1)
+        defer { try? pool.shutdown() }
+        let options = ServiceOptions(placement: pooled ? .pool(pool) : .ownThread)
+        let service = try SelfWaiter.Service(options: options)
         service.remember(service)
         #expect(try service.callSelf() == "deadlock")
+        #expect(try service.joinSelf() == "deadlock")
+        #expect(service.control.state == .running)
         service.castSelf()
         // By the time a first call is answered, castSelf has run and queued its cast to itself,
         // so a second call is handled after that cast.
@@ -162,6 +168,30 @@ struct LifecycleTests {
         #expect(try service.stopSelfAndWait() == "deadlock")
         try service.control.join() // the stop was still requested
         #expect(service.control.state == .stopped)
+
+        let other = try SelfWaiter.Service(options: options)
+        other.remember(other)
+        other.stopSelfLater()
+        try other.control.join()
+        #expect(other.control.state == .stopped)
+    }
+
+    @Test("a non-throwing initializer is not waited for: spawning returns while it runs, and messages wait for it (own thread, or pooled spawned from a task)",
+          .timeLimit(.minutes(15)), arguments: [false, true])
+    func nonThrowingInitializerIsNotWaitedFor(pooled: Bool) async throws {
+        let pool = ServicePool(name: "slow-start", threads: 2)
+        let gate = DispatchSemaphore(value: 0)
+        // Would hang here (until the time limit) if the spawner waited for the initializer.
+        let service = try SlowStart.Service(
+            gate: gate, options: .init(name: "slow-start", placement: pooled ? .pool(pool) : .ownThread))
+        #expect(service.control.state == .starting)
+        let answer = Task { try await service.isInitialized() }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(service.control.state == .starting)
+        gate.signal()
+        #expect(try await answer.value)  // the initializer ran before the message
+        try await service.control.stop()
+        try await pool.shutdown()
     }
 
     @Test("a thread the system refuses to start throws `spawnFailed`")

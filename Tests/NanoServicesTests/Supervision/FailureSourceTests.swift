@@ -61,7 +61,36 @@ struct FailureSourceTests {
         await supervisor.stop()
     }
 
-    @Test("a failing initializer is restarted with exponential backoff on the supervisor's clock; messages wait")
+    @Test("CurrentService.fail in a call: the call still gets its answer; the instance is replaced before the next message (supervised, own thread or pooled)",
+          arguments: [false, true])
+    func reportedFailureInACall(pooled: Bool) async throws {
+        let journal = RestartJournal()
+        let pool = ServicePool(name: "reported-call", threads: 2)
+        let supervisor = Supervisor(name: "reported-call", backoff: .none)
+        let options = ServiceOptions(placement: pooled ? .pool(pool) : .ownThread)
+        let worker = try supervisor.start(Worker.self, options: options) { Worker("c", journal: journal) }
+        worker.append(7)
+        #expect(try await worker.reportFailureAndAnswer() == 1)  // answered by the failing instance
+        #expect(try await worker.currentGeneration() == 2)       // the next message meets a new one
+        #expect(try await worker.contents() == [])               // the old instance's state is gone
+        // From a plain thread (a blocking call, which may run on the caller's thread when pooled).
+        let blocking = try await runOnNewThread { try worker.reportFailureAndAnswer() }
+        #expect(blocking == 2)
+        #expect(try await worker.currentGeneration() == 3)
+        await supervisor.stop()
+        try await pool.shutdown()
+    }
+
+    @Test("CurrentService.fail in a call of an unsupervised service: the call gets its answer, then the service stops")
+    func unsupervisedReportedFailureInACall() async throws {
+        let journal = RestartJournal()
+        let worker = try Worker.Service("uc", journal: journal)
+        #expect(try await worker.reportFailureAndAnswer() == 1)
+        try await worker.control.join()
+        #expect(worker.control.state == .stopped)
+    }
+
+
     func initializerFailureWithBackoff() async throws {
         let journal = RestartJournal()
         let clock = ManualClock()

@@ -76,6 +76,12 @@ final class Worker {
 
     /// A cast that reports a failure without throwing.
     public func reportFailure() { CurrentService.fail(WorkerCrash(reason: "reported")) }
+
+    /// A call that reports a failure and still answers: the message completes.
+    public func reportFailureAndAnswer() -> Int {
+        CurrentService.fail(WorkerCrash(reason: "reported in a call"))
+        return generation
+    }
 }
 
 /// Polls `condition` between yields until it holds. For states a test cannot be told about

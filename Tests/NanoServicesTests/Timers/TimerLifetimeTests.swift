@@ -65,6 +65,24 @@ struct TimerLifetimeTests {
         try await metronome.control.stop()
     }
 
+    @Test("SuspendingClock timers fire too; ContinuousClock and SuspendingClock have one shared timer thread each, whatever the number of services")
+    func sharedTimerThreads() async throws {
+        let (ticks, continuation) = AsyncStream<String>.makeStream()
+        var metronomes: [Metronome.Service] = []
+        for index in 0..<10 {
+            let clock: any Clock<Duration> = index.isMultiple(of: 2) ? ContinuousClock() : SuspendingClock()
+            let metronome = try Metronome.Service(onTick: { continuation.yield($0) }, options: .init(clock: clock))
+            metronome.after("far-\(index)", .seconds(3600))
+            metronomes.append(metronome)
+        }
+        metronomes[1].after("suspending", .milliseconds(10))  // a SuspendingClock service
+        var iterator = ticks.makeAsyncIterator()
+        #expect(await iterator.next() == "suspending")
+        #expect(ThreadInfo.count(named: "nano-timer") == 1)       // ContinuousClock's
+        #expect(ThreadInfo.count(named: "nano-timer-susp") == 1)  // SuspendingClock's
+        for metronome in metronomes { try await metronome.control.stop() }
+    }
+
     @Test("a clock of another type is served by a task sleeping on it (real time, generous limit)")
     func otherClock() async throws {
         let (ticks, continuation) = AsyncStream<String>.makeStream()

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCInProcessTransport
 import NanoServices
 import NanoServicesRemote
 import Testing
@@ -25,6 +26,30 @@ struct RemoteCallTests {
             for amount in 1...2_000 { remote.record(amount) }
             // A call after casts sees them all, as on a local handle.
             #expect(try await remote.entriesSoFar() == Array(1...2_000))
+        }
+    }
+
+    /// README: "a graceful shutdown waits for queued casts to be written" — with no call after
+    /// the casts to flush them, and the client shut down before the host.
+    @Test func aGracefulShutdownOfTheClientWritesTheCastsStillQueued() async throws {
+        let ledger = try Ledger.Service()
+        let transport = InProcessTransport()
+        let host = RemoteHost(transport: transport.server)
+        host.serve(ledger, as: "ledger")
+        let client = RemoteClient(transport: transport.client)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            let clientRun = Task { try await client.run() }
+            let remote = client.handle(to: Ledger.self, named: "ledger")
+            for amount in 1...1_000 { remote.record(amount) }
+            client.beginGracefulShutdown()
+            try await clientRun.value  // returns once the queued casts are written
+            #expect(client.lostCasts == 0)
+            // Written, so handed to the host: they reach the service, in order.
+            while try await ledger.entriesSoFar().count < 1_000 { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(try await ledger.entriesSoFar() == Array(1...1_000))
+            host.beginGracefulShutdown()
+            try await group.waitForAll()
         }
     }
 

@@ -46,6 +46,7 @@ final class HeldSink {
         return await Task.detached { await release.wait(); return 1 }.value
     }
     public func note(_ value: Int) { notes += 1 }
+    @Call public func noteAndConfirm(_ value: Int) { notes += 1 }
     public func noted() -> Int { notes }
 }
 
@@ -71,6 +72,9 @@ struct CooperativePoolTests {
     /// A synchronous helper: the compiler cannot see that a task calls it, so the blocking
     /// overload (`noasync`) is allowed here — the case the runtime guard exists for.
     static func workBlocking(_ service: DetachedAwaiter.Service) throws -> Int { try service.work() }
+
+    /// The blocking overload of a `@Call`, from a synchronous helper (see ``workBlocking(_:)``).
+    static func noteBlocking(_ service: HeldSink.Service, _ value: Int) throws { try service.noteAndConfirm(value) }
 
     @Test("blocking calls from as many tasks as the cooperative pool has threads, to an async method that needs the pool: no hang",
           .timeLimit(.minutes(15)))
@@ -130,6 +134,48 @@ struct CooperativePoolTests {
         try await opener.value
         #expect(try await work.value == 1)
         #expect(try await service.noted() == Self.cooperativeThreads + 1)  // nothing lost
+        try await service.control.stop()
+    }
+
+    @Test("calls from every cooperative thread waiting for room in a service held by an async method that needs the pool: answered or cooperativePoolExhausted, never delivered after giving up, no hang",
+          .timeLimit(.minutes(15)))
+    func everyCooperativeThreadCallingIntoAFullMailbox() async throws {
+        let release = Release()
+        let service = try HeldSink.Service(
+            release: release, options: .init(name: "held-sink-calls", mailbox: .bounded(capacity: 1, whenFull: .block)))
+        let work = Task { try await service.work() }  // holds the service until released
+        while !release.isWaiting { try await Task.sleep(for: .milliseconds(1)) }
+        service.note(0)  // the mailbox is now full
+        let opener = Task {
+            try await runOnNewThread {
+                while service.control.snapshot().blockingWaitsFromTasks < Self.cooperativeThreads { usleep(1_000) }
+                release.release()
+            }
+        }
+        let barrier = SpinBarrier(count: Self.cooperativeThreads)
+        let outcomes = await withTaskGroup(of: String.self, returning: [String].self) { group in
+            for index in 1...Self.cooperativeThreads {
+                group.addTask {
+                    barrier.arriveAndSpin()
+                    do {
+                        try Self.noteBlocking(service, index)  // waits for room, on a cooperative thread
+                        return "ok"
+                    } catch let error as ServiceError {
+                        return "\(error.code)"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            var outcomes: [String] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        try await opener.value
+        #expect(try await work.value == 1)
+        #expect(outcomes.allSatisfy { $0 == "ok" || $0 == "cooperativePoolExhausted" }, "\(outcomes)")
+        // A call that gave up was never delivered: only the answered ones were noted.
+        #expect(try await service.noted() == 1 + outcomes.filter { $0 == "ok" }.count)
         try await service.control.stop()
     }
 }

@@ -1,3 +1,5 @@
+import Logging
+import InMemoryLogging
 import Foundation
 import NanoServices
 import Synchronization
@@ -88,10 +90,35 @@ struct DeadlockTests {
         try await service.control.stop()
     }
 
-    @Test("waiting for room in a service that is blocked on the waiter does not hang", .timeLimit(.minutes(15)))
+    @Test("a call that would wait for room in a service blocked on the caller throws `deadlock` instead of hanging",
+          .timeLimit(.minutes(15)))
+    func roomWaitCycleCall() async throws {
+        let a = try RoomTaker.Service(options: .init(name: "A"))
+        let b = try RoomTaker.Service(options: .init(name: "B", mailbox: .bounded(capacity: 1, whenFull: .block)))
+        // A: held, then `callInto(b)` queued; B then blocks calling A (queued behind it), so
+        // B's mailbox is full (its message in hand) and B waits on A.
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        a.hold(entered: entered, release: release)
+        try await runOnNewThread { entered.wait() }
+        let calling = Task { try await a.callInto(b) }
+        while a.control.snapshot().mailboxDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        b.callBack(a)
+        while a.control.snapshot().mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+        #expect(try await calling.value == "deadlock")
+        #expect(try await b.ping() == "pong")  // B got its answer from A and kept working
+        try await a.control.stop()
+        try await b.control.stop()
+    }
+
+    @Test("waiting for room in a service that is blocked on the waiter does not hang: the casts are accepted over capacity, with a warning",
+          .timeLimit(.minutes(15)))
     func roomWaitCycle() async throws {
-        let a = try RoomTaker.Service()
-        let b = try RoomTaker.Service(options: .init(mailbox: .bounded(capacity: 1, whenFull: .block)))
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "room-wait-cycle") { _ in logs }
+        let a = try RoomTaker.Service(options: .init(logger: logger))
+        let b = try RoomTaker.Service(options: .init(logger: logger, mailbox: .bounded(capacity: 1, whenFull: .block)))
         // A: held, then `flood` queued; B then blocks calling A (queued behind `flood`).
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -107,6 +134,9 @@ struct DeadlockTests {
         #expect(try await b.received() == 5)
         try await a.control.stop()
         try await b.control.stop()
+        let overCapacity = logs.entries.filter { "\($0.message)".contains("accepted over capacity") }
+        #expect(!overCapacity.isEmpty)
+        #expect(overCapacity.allSatisfy { $0.level == .warning })
     }
 
     @Test("two services calling each other at the same moment: one call fails with `deadlock`, none hangs", .timeLimit(.minutes(15)))

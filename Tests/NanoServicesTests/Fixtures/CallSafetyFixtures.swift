@@ -185,6 +185,17 @@ final class RoomTaker {
     /// Blocks this service's thread on a call to `other`.
     public func callBack(_ other: RoomTaker.Service) { _ = try? other.ping() }
 
+    /// Calls `other` (waiting for room when its mailbox is full): "ok", or the error's code.
+    public func callInto(_ other: RoomTaker.Service) -> String {
+        do {
+            return try other.ping() == "pong" ? "ok" : "wrong answer"
+        } catch let error as ServiceError {
+            return "\(error.code)"
+        } catch {
+            return "other"
+        }
+    }
+
     public func ping() -> String { "pong" }
 
     public func absorb(_ value: Int) { absorbed += 1 }

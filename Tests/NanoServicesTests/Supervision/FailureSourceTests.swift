@@ -90,7 +90,7 @@ struct FailureSourceTests {
         #expect(worker.control.state == .stopped)
     }
 
-
+    @Test("a failing initializer is restarted with exponential backoff on the supervisor's clock; messages wait")
     func initializerFailureWithBackoff() async throws {
         let journal = RestartJournal()
         let clock = ManualClock()

@@ -36,19 +36,25 @@ struct TimerDeliveryTests {
         #expect(try await metronome.recorded().count == 4)
     }
 
-    @Test("a tick reaches a service with a full bounded mailbox without waiting (one per timer)")
-    func boundedMailbox() async throws {
+    @Test("a tick reaches a service with a full bounded mailbox without waiting or evicting, whatever the policy (one per timer)",
+          arguments: [MailboxPolicy.WhenFull.block, .fail, .dropNewest, .dropOldest])
+    func boundedMailbox(whenFull: MailboxPolicy.WhenFull) async throws {
         let metronome = try Metronome.Service(
-            startingEvery: .seconds(1), options: .init(mailbox: .bounded(capacity: 1, whenFull: .block), clock: clock))
+            startingEvery: .seconds(1), options: .init(mailbox: .bounded(capacity: 2, whenFull: whenFull), clock: clock))
         #expect(try await metronome.activeCount() == 1)
         let gate = TimerGate()
         metronome.hold(gate)
         try await gate.waitUntilEntered()
-        // `hold` fills the mailbox (capacity 1 counts the message in hand).
+        metronome.after("later", .seconds(100))  // with `hold` in hand, the mailbox is full
         clock.advance(by: .seconds(1))  // returns: the tick goes in over capacity
-        #expect(metronome.control.mailboxDepth == 2)
+        #expect(metronome.control.mailboxDepth == 3)
+        #expect(metronome.control.droppedCasts == 0)  // nothing evicted, nothing refused
         gate.release()
+        // Until it drains, a call would meet the full mailbox (and be refused, or evict).
+        while metronome.control.mailboxDepth > 0 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(try await metronome.recorded() == ["hold-begin", "hold-end", "beat"])
+        #expect(try await metronome.isActive("later"))  // the cast queued before the tick ran
+        #expect(metronome.control.snapshot().timerTicksHandled == 1)
     }
 
     @Test("an error thrown by a timer's action goes to the cast error handler")

@@ -83,6 +83,21 @@ final class Metronome {
         timers.cancel(key)
     }
 
+    public func holdThenCancelAll(_ gate: TimerGate) {
+        gate.waitForRelease()
+        timers.cancelAll()
+    }
+
+    /// A repeating timer whose action cancels its own key on its `ticks`-th tick.
+    public func everyUntil(_ key: String, _ interval: Duration, ticks: Int) {
+        var seen = 0
+        timers.start(key, every: interval) { metronome in
+            seen += 1
+            metronome.record(key)
+            if seen == ticks { metronome.timers.cancel(key) }
+        }
+    }
+
     /// A handle to itself that does not keep it running.
     public func unownedSelf() -> Metronome.Service { Metronome.Service.unownedCurrent! }
 

@@ -41,6 +41,37 @@ struct TimerKeyTests {
         #expect(snapshot.timerTicksHandled == 0)
     }
 
+    @Test("cancelAll() while ticks are queued: none of them is handled afterwards")
+    func cancelAllWithQueuedTicks() async throws {
+        let metronome = try Metronome.Service(options: .init(clock: clock))
+        metronome.every("a", .seconds(1))
+        metronome.every("b", .seconds(1))
+        let gate = TimerGate()
+        metronome.holdThenCancelAll(gate)
+        try await gate.waitUntilEntered()
+        clock.advance(by: .seconds(1))  // a tick of each is queued behind the hold
+        gate.release()
+        #expect(try await metronome.activeCount() == 0)
+        clock.advance(by: .seconds(10))
+        #expect(try await metronome.recorded() == [])
+        let snapshot = metronome.control.snapshot()
+        #expect(snapshot.timerTicksSkipped == 2)
+        #expect(snapshot.timerTicksHandled == 0)
+    }
+
+    @Test("an action may cancel its own timer: no tick after the one that cancelled it")
+    func actionCancelsItsOwnTimer() async throws {
+        let metronome = try Metronome.Service(options: .init(clock: clock))
+        metronome.everyUntil("k", .seconds(1), ticks: 2)
+        #expect(try await metronome.activeCount() == 1)
+        for _ in 0..<5 {
+            clock.advance(by: .seconds(1))
+            _ = try await metronome.recorded()  // the tick, if any, is handled before this call
+        }
+        #expect(try await metronome.recorded() == ["k", "k"])
+        #expect(try await metronome.isActive("k") == false)
+    }
+
     @Test("cancel returns whether a timer had the key; other keys keep running")
     func cancelByKey() async throws {
         let metronome = try Metronome.Service(options: .init(clock: clock))

@@ -57,3 +57,32 @@ func countOpenSessions(_ users: [String], in store: some AsyncKeyValueStore) asy
     for user in users where try await store.get("session:\(user)") == "open" { open += 1 }
     return open
 }
+
+/// A source whose implementation has `async` methods: an `async` call meets an `async throws`
+/// requirement (and a blocking `throws` one); an `@Cast` `async` method meets a requirement
+/// that neither throws nor is `async`.
+@ServiceInterface
+protocol AsyncSource: Sendable {
+    func fetch() async throws -> Int
+    func fetchBlocking() throws -> Int
+    func poke()
+}
+
+@NanoService(AsyncSource.self)
+final class Fetcher {
+    private var value = 0
+
+    init() {}
+
+    public func fetch() async -> Int {
+        await Task.yield()
+        return value
+    }
+
+    public func fetchBlocking() async -> Int { await fetch() }
+
+    @Cast public func poke() async {
+        await Task.yield()
+        value += 1
+    }
+}

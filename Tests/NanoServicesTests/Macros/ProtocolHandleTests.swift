@@ -35,6 +35,15 @@ struct ProtocolHandleTests {
         #expect(monitored.control.state == .running)
     }
 
+    @Test("async service methods as witnesses: a call meets `async throws` and blocking `throws` requirements, an @Cast one a plain requirement")
+    func asyncMethodsAsWitnesses() async throws {
+        let source: any AsyncSource = try Fetcher.Service()
+        #expect(try await source.fetch() == 0)
+        source.poke()  // a cast: returns at once; the service holds until it returns
+        #expect(try await source.fetch() == 1)
+        #expect(try await runOnNewThread { try source.fetchBlocking() } == 1)
+    }
+
     @Test("a protocol-typed handle reports a stopped service through the protocol's `throws`")
     func stoppedServiceThrowsThroughProtocol() async throws {
         let service = try MemoryStore.Service()

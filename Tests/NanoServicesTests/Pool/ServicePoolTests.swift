@@ -266,4 +266,20 @@ struct ServicePoolShutdownTests {
         try await pool.shutdown()
         #expect(closer.control.snapshot().state == .stopped)
     }
+
+    @Test("shutting down ServicePool.shared makes later .sharedPool spawns fail (in a process of its own)")
+    func sharedPoolShutdown() async {
+        await #expect(processExitsWith: .success) {
+            let before = try Counter.Service(start: 1, options: .init(placement: .sharedPool))
+            let answer = try await before.current()
+            precondition(answer == 1)
+            try await ServicePool.shared.shutdown()
+            do {
+                _ = try Counter.Service(start: 0, options: .init(placement: .sharedPool))
+                preconditionFailure("a spawn on the shut-down shared pool succeeded")
+            } catch let error as ServiceError {
+                precondition(error.code == .spawnFailed, "unexpected code \(error.code)")
+            }
+        }
+    }
 }

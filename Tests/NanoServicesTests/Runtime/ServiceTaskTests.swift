@@ -15,6 +15,15 @@ final class TaskSpawner {
         }.value
     }
 
+    /// Starts a task on the service's executor that waits for `gate`, then yields the name of
+    /// the service it runs on (`nil` off every service) into `names`. Returns at once.
+    public func startOutliving(_ gate: AsyncGate, _ names: AsyncStream<String?>.Continuation) async {
+        Task(executorPreference: CurrentService.taskExecutor) {
+            await gate.wait()
+            names.yield(CurrentService.name)
+        }
+    }
+
     /// Where a plain `Task { }` runs: off the service (Swift does not pass a task executor
     /// preference on to unstructured tasks).
     public func plainTaskRunsOnServiceThread() async -> Bool {
@@ -31,5 +40,21 @@ struct ServiceTaskTests {
         #expect(try await spawner.plainTaskRunsOnServiceThread() == false)
         #expect(CurrentService.taskExecutor == nil)
         try await spawner.control.stop()
+    }
+
+    @Test("a task given CurrentService.taskExecutor that outlives its service continues on the global executor",
+          arguments: [false, true])
+    func taskOutlivesItsService(pooled: Bool) async throws {
+        let pool = ServicePool(name: "outlived", threads: 1)
+        let spawner = try TaskSpawner.Service(options: .init(name: "outlived", placement: pooled ? .pool(pool) : .ownThread))
+        let gate = AsyncGate()
+        let (names, continuation) = AsyncStream<String?>.makeStream()
+        try await spawner.startOutliving(gate, continuation)
+        while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }  // the task waits
+        try await spawner.control.stop()
+        gate.open()
+        var iterator = names.makeAsyncIterator()
+        #expect(await iterator.next() == .some(nil))  // it ran, on no service's thread
+        try await pool.shutdown()
     }
 }

@@ -43,6 +43,33 @@ struct IntensityTests {
         await supervisor.stop()
     }
 
+    @Test("the backoff grows with each restart in the period and starts over in a new one; nothing is handled while it runs")
+    func backoffPerPeriod() async throws {
+        let journal = RestartJournal()
+        let clock = ManualClock()
+        let supervisor = Supervisor(
+            name: "backoff-period", intensity: .init(maxRestarts: 10, within: .seconds(10)),
+            backoff: .exponential(initial: .seconds(1), multiplier: 2, maximum: .seconds(60)), clock: clock)
+        let worker = try supervisor.start(Worker.self) { Worker("w", journal: journal) }
+        worker.crash("first")
+        #expect(try await clock.nextSleep() == .seconds(1))
+        let waiting = Task { try await worker.currentGeneration() }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(worker.control.mailboxDepth >= 1)  // queued, not handled while the backoff runs
+        clock.advance(by: .seconds(1))
+        #expect(try await waiting.value == 2)
+        worker.crash("second")
+        #expect(try await clock.nextSleep() == .seconds(2))  // the 2nd restart in the period
+        clock.advance(by: .seconds(2))
+        #expect(try await worker.currentGeneration() == 3)
+        clock.advance(by: .seconds(11))  // the period passes without a failure
+        worker.crash("third, in a new period")
+        #expect(try await clock.nextSleep() == .seconds(1))  // the 1st again
+        clock.advance(by: .seconds(1))
+        #expect(try await worker.currentGeneration() == 4)
+        await supervisor.stop()
+    }
+
     @Test("a child supervisor that gives up is a failed child of its parent, which restarts it in place")
     func nestedEscalation() async throws {
         let journal = RestartJournal()

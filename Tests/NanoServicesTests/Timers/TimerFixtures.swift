@@ -83,6 +83,12 @@ final class Metronome {
         timers.cancel(key)
     }
 
+    /// Misuse: reads `timers` from a plain `Task` started by a method (off the service's thread).
+    public func startFromPlainTask() async {
+        nonisolated(unsafe) let me = self
+        await Task { me.timers.start("k", after: .seconds(1)) { _ in } }.value
+    }
+
     public func holdThenCancelAll(_ gate: TimerGate) {
         gate.waitForRelease()
         timers.cancelAll()

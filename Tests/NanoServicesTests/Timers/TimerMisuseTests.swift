@@ -23,15 +23,36 @@ struct TimerMisuseTests {
         }
         let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("timers.start(_:every:) needs a positive interval"))
-        await #expect(processExitsWith: .failure) {
+        let fixedDelay = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let metronome = try Metronome.Service(options: .init(clock: ManualClock()))
             metronome.fixedDelay("k", .seconds(-1))
             _ = try await metronome.activeCount()
         }
-        await #expect(processExitsWith: .failure) {
+        let fixedDelayMessage = String(decoding: fixedDelay?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(fixedDelayMessage.contains("timers.start(_:fixedDelay:) needs a positive delay"))
+        let after = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let metronome = try Metronome.Service(options: .init(clock: ManualClock()))
             metronome.after("k", .seconds(-1))
             _ = try await metronome.activeCount()
         }
+        let afterMessage = String(decoding: after?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(afterMessage.contains("timers.start(_:after:) needs a delay that is not negative"))
+        let firstAfter = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let metronome = try Metronome.Service(options: .init(clock: ManualClock()))
+            metronome.every("k", .seconds(1), firstAfter: .seconds(-1))
+            _ = try await metronome.activeCount()
+        }
+        let firstAfterMessage = String(decoding: firstAfter?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(firstAfterMessage.contains("needs a 'firstAfter' that is not negative"))
+    }
+
+    @Test("timers read from a plain Task started by a method stop the program, saying why")
+    func fromPlainTask() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let metronome = try Metronome.Service(options: .init(clock: ManualClock()))
+            try await metronome.startFromPlainTask()
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("'timers' of 'Metronome' read off its service's thread"))
     }
 }

@@ -18,6 +18,28 @@ struct RemoteBadInputTests {
         }
     }
 
+    /// README: "a rejected cast is logged on the host and counted in the client's `lostCasts`
+    /// (reported with the next confirmation)" — for each kind of bad input a cast can carry.
+    @Test func castsTheHostRejectsAreNeverRunAndCountedAsLost() async throws {
+        let ledger = try Ledger.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Ledger.self, named: "ledger")
+            let newer = harness.client.handle(to: LedgerV2.self, named: "ledger")
+            remote.record(1)
+            newer.record("two")  // declared differently on the host
+            newer.stamp(3)       // unknown on the host
+            remote.record(4)
+            #expect(try await remote.entriesSoFar() == [1, 4])
+            #expect(harness.client.lostCasts == 2)
+            let unknown = harness.client.handle(to: Ledger.self, named: "nope")
+            unknown.record(5)    // an unknown service
+            await #expect(throws: RemoteError.self) { try await unknown.balance() }
+            #expect(harness.client.lostCasts == 3)
+            #expect(harness.hostLogs.entries.filter { $0.level == .warning }.count >= 3)
+            #expect(try await remote.entriesSoFar() == [1, 4])
+        }
+    }
+
     @Test func aChangedSignatureAndAnUnknownMethodAreRejected() async throws {
         let ledger = try Ledger.Service()
         try await RemoteTestHarness.run(serving: { $0.serve(ledger, as: "ledger") }) { (harness: RemoteTestHarness) async throws in

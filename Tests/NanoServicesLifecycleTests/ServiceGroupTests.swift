@@ -70,43 +70,27 @@ struct ServiceGroupTests {
         await #expect { try await running.value } throws: { ($0 as? ServiceError)?.code == .stopped }
     }
 
-    @Test("cancellation stops the children at once: queued calls fail with `stopped`")
-    func cancellation() async throws {
-        let supervisor = Supervisor(name: "cancelled")
-        let (worker, gate, queued) = try await startHeld(under: supervisor)
-        let group = ServiceGroup(services: [SupervisorService(supervisor)], logger: logger)
-        let running = Task { try await group.run() }
-        running.cancel()
-        await eventually { worker.control.state == .stopping }
-        gate.open()
-        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
-        _ = try? await running.value
-        #expect(worker.control.state == .stopped)
-    }
-
-    @Test("past the group's graceful-shutdown deadline, the stop becomes immediate")
-    func deadline() async throws {
-        let supervisor = Supervisor(name: "deadline")
-        let idle = try supervisor.start(Tally.self) { Tally("idle", record: Record()) }
+    /// `held` (with a call queued behind it), after `idle` when asked for: children of a
+    /// supervisor, or plain services in a `NanoServicesGroup`; and the lifecycle service that
+    /// runs them in a `ServiceGroup`.
+    func heldServices(grouped: Bool, withIdle: Bool) async throws
+        -> (idle: Tally.Service?, held: Tally.Service, gate: Gate, queued: Task<Int, any Error>, service: any Service) {
+        if grouped {
+            let idle = withIdle ? try Tally.Service("idle", record: Record()) : nil
+            let (held, gate, queued) = try await hold(try Tally.Service("held", record: Record()))
+            return (idle, held, gate, queued, NanoServicesGroup([idle?.control, held.control].compactMap { $0 }))
+        }
+        let supervisor = Supervisor(name: "held")
+        let idle = withIdle ? try supervisor.start(Tally.self) { Tally("idle", record: Record()) } : nil
         let (held, gate, queued) = try await startHeld(under: supervisor)
-        var configuration = ServiceGroupConfiguration(services: [.init(service: SupervisorService(supervisor))], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .milliseconds(50)
-        let group = ServiceGroup(configuration: configuration)
-        let running = Task { try await group.run() }
-        await group.triggerGracefulShutdown()
-        // Gracefully, `idle` would stop only after `held` (reverse start order), which cannot
-        // drain while held: `idle` stopping proves the deadline made the stop immediate.
-        await eventually { idle.control.state == .stopped }
-        gate.open()
-        await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
-        _ = try? await running.value
-        #expect(held.control.state == .stopped)
+        return (idle, held, gate, queued, SupervisorService(supervisor))
     }
 
-    @Test("cancellation stops a NanoServicesGroup's services at once: queued calls fail with `stopped`")
-    func cancellationOfGroup() async throws {
-        let (worker, gate, queued) = try await hold(try Tally.Service("held", record: Record()))
-        let group = ServiceGroup(services: [NanoServicesGroup(worker.control)], logger: logger)
+    @Test("cancellation stops the services at once: queued calls fail with `stopped` (a supervisor's children, or a NanoServicesGroup)",
+          arguments: [false, true])
+    func cancellation(grouped: Bool) async throws {
+        let (_, worker, gate, queued, service) = try await heldServices(grouped: grouped, withIdle: false)
+        let group = ServiceGroup(services: [service], logger: logger)
         let running = Task { try await group.run() }
         running.cancel()
         await eventually { worker.control.state == .stopping }
@@ -116,19 +100,18 @@ struct ServiceGroupTests {
         #expect(worker.control.state == .stopped)
     }
 
-    @Test("past the group's graceful-shutdown deadline, a NanoServicesGroup's stop becomes immediate")
-    func deadlineOfGroup() async throws {
-        let idle = try Tally.Service("idle", record: Record())
-        let (held, gate, queued) = try await hold(try Tally.Service("held", record: Record()))
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: NanoServicesGroup(idle.control, held.control))], logger: logger)
+    @Test("past the group's graceful-shutdown deadline, the stop becomes immediate (a supervisor's children, or a NanoServicesGroup)",
+          arguments: [false, true])
+    func deadline(grouped: Bool) async throws {
+        let (idle, held, gate, queued, service) = try await heldServices(grouped: grouped, withIdle: true)
+        var configuration = ServiceGroupConfiguration(services: [.init(service: service)], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(50)
         let group = ServiceGroup(configuration: configuration)
         let running = Task { try await group.run() }
         await group.triggerGracefulShutdown()
         // Gracefully, `idle` would stop only after `held` (reverse start order), which cannot
         // drain while held: `idle` stopping proves the deadline made the stop immediate.
-        await eventually { idle.control.state == .stopped }
+        await eventually { idle?.control.state == .stopped }
         gate.open()
         await #expect { try await queued.value } throws: { ($0 as? ServiceError)?.code == .stopped }
         _ = try? await running.value

@@ -105,47 +105,17 @@ struct CooperativePoolTests {
         #expect(try await service.work() == 1)  // the service is fine afterwards
     }
 
-    @Test("casts from every cooperative thread waiting for room in a service held by an async method that needs the pool: accepted over capacity, no hang",
-          .timeLimit(.minutes(15)))
-    func everyCooperativeThreadWaitingForRoom() async throws {
+    @Test("casts or calls from every cooperative thread waiting for room in a service held by an async method that needs the pool: a cast is accepted over capacity, a call answered or given up with cooperativePoolExhausted (never delivered then); no hang",
+          .timeLimit(.minutes(15)), arguments: [false, true])
+    func everyCooperativeThreadWaitingForRoom(calls: Bool) async throws {
         let release = Release()
         let service = try HeldSink.Service(
             release: release, options: .init(name: "held-sink", mailbox: .bounded(capacity: 1, whenFull: .block)))
         let work = Task { try await service.work() }  // holds the service until released
         while !release.isWaiting { try await Task.sleep(for: .milliseconds(1)) }
         service.note(0)  // the mailbox is now full
-        // Releases from a plain thread once every caster is about to wait: the detached task
-        // then needs a cooperative thread, and every one is blocked in a cast.
-        let opener = Task {
-            try await runOnNewThread {
-                while service.control.snapshot().blockingWaitsFromTasks < Self.cooperativeThreads { usleep(1_000) }
-                release.release()
-            }
-        }
-        let barrier = SpinBarrier(count: Self.cooperativeThreads)
-        await withTaskGroup(of: Void.self) { group in
-            for index in 1...Self.cooperativeThreads {
-                group.addTask {
-                    barrier.arriveAndSpin()
-                    service.note(index)  // waits for room, on a cooperative thread
-                }
-            }
-        }
-        try await opener.value
-        #expect(try await work.value == 1)
-        #expect(try await service.noted() == Self.cooperativeThreads + 1)  // nothing lost
-        try await service.control.stop()
-    }
-
-    @Test("calls from every cooperative thread waiting for room in a service held by an async method that needs the pool: answered or cooperativePoolExhausted, never delivered after giving up, no hang",
-          .timeLimit(.minutes(15)))
-    func everyCooperativeThreadCallingIntoAFullMailbox() async throws {
-        let release = Release()
-        let service = try HeldSink.Service(
-            release: release, options: .init(name: "held-sink-calls", mailbox: .bounded(capacity: 1, whenFull: .block)))
-        let work = Task { try await service.work() }  // holds the service until released
-        while !release.isWaiting { try await Task.sleep(for: .milliseconds(1)) }
-        service.note(0)  // the mailbox is now full
+        // Releases from a plain thread once every sender is about to wait: the detached task
+        // then needs a cooperative thread, and every one is blocked waiting for room.
         let opener = Task {
             try await runOnNewThread {
                 while service.control.snapshot().blockingWaitsFromTasks < Self.cooperativeThreads { usleep(1_000) }
@@ -157,8 +127,12 @@ struct CooperativePoolTests {
             for index in 1...Self.cooperativeThreads {
                 group.addTask {
                     barrier.arriveAndSpin()
+                    guard calls else {
+                        service.note(index)  // waits for room, on a cooperative thread
+                        return "cast"
+                    }
                     do {
-                        try Self.noteBlocking(service, index)  // waits for room, on a cooperative thread
+                        try Self.noteBlocking(service, index)  // likewise, a call
                         return "ok"
                     } catch let error as ServiceError {
                         return "\(error.code)"
@@ -173,9 +147,13 @@ struct CooperativePoolTests {
         }
         try await opener.value
         #expect(try await work.value == 1)
-        #expect(outcomes.allSatisfy { $0 == "ok" || $0 == "cooperativePoolExhausted" }, "\(outcomes)")
-        // A call that gave up was never delivered: only the answered ones were noted.
-        #expect(try await service.noted() == 1 + outcomes.filter { $0 == "ok" }.count)
+        if calls {
+            #expect(outcomes.allSatisfy { $0 == "ok" || $0 == "cooperativePoolExhausted" }, "\(outcomes)")
+            // A call that gave up was never delivered: only the answered ones were noted.
+            #expect(try await service.noted() == 1 + outcomes.filter { $0 == "ok" }.count)
+        } else {
+            #expect(try await service.noted() == Self.cooperativeThreads + 1)  // nothing lost
+        }
         try await service.control.stop()
     }
 }

@@ -22,5 +22,6 @@ struct OptionsValidationTests {
         options.stackSize = -1
         let error = #expect(throws: ServiceError.self) { try Counter.Service(start: 0, options: options) }
         #expect(error?.code == .invalidOptions)
+        #expect(error?.message.contains("stackSize") == true)  // names the field
     }
 }

@@ -47,6 +47,24 @@ struct ReadmeTimersTests {
         #expect(heart.control.snapshot().timerTicksCoalesced == 2)
     }
 
+    @Test("the example as written, with blocking calls from a plain thread")
+    func exampleBlocking() async throws {
+        typealias Heartbeat = ReadmeTimers.Heartbeat
+        let (first, second, lost, coalesced) = try await runOnNewThread { () -> (Int, Int, [String], Int) in
+            let clock = ManualClock()
+            let heart = try Heartbeat.Service(options: .init(clock: clock))
+            try heart.expect("db")
+            clock.advance(by: .seconds(1))
+            let first = try heart.count()
+            clock.advance(by: .seconds(3))
+            return (first, try heart.count(), try heart.lostPeers(), heart.control.snapshot().timerTicksCoalesced)
+        }
+        #expect(first == 1)
+        #expect(second == 2)
+        #expect(lost == ["db"])
+        #expect(coalesced == 2)
+    }
+
     @Test("a peer heard in time is not lost")
     func heardInTime() async throws {
         let clock = ManualClock()

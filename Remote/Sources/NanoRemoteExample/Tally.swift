@@ -11,6 +11,11 @@ final class Tally {
     /// A cast: adds to the total.
     public func add(_ amount: Int) { total += amount }
 
+    /// A cast whose effect shows the order of arrival: appends `digit` (0–9) to the total's
+    /// decimal digits. The two-process test sends 1, 2, 3 while the host is down and expects
+    /// 123, not another order.
+    public func appendDigit(_ digit: Int) { total = total &* 10 &+ digit }
+
     /// A call: the total so far.
     public func current() -> Int { total }
 

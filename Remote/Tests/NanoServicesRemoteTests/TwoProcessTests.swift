@@ -47,12 +47,12 @@ struct TwoProcessTests {
 
     /// Casts sent while the host cannot be reached stay queued; a call after them fails with
     /// `.network` (it must not run before them), and once the host is up the first call that
-    /// answers sees them all.
+    /// answers sees them all, in the order sent.
     @Test func castsSentWhileTheHostIsDownAreSeenByTheFirstCallThatAnswers() async throws {
         let port = try RemoteNetworkHarness.closedPort()
         try await RemoteNetworkHarness.withClient(port: port) { (client: RemoteClient<HTTP2ClientTransport.Posix>) async throws in
             let tally = client.handle(to: Tally.self, named: "tally", timeout: .seconds(600))
-            for amount in 1...3 { tally.add(amount) }
+            for digit in 1...3 { tally.appendDigit(digit) }
             let error = await #expect(throws: ServiceError.self) { try await tally.current() }
             #expect(error?.code == .network)
 
@@ -65,7 +65,7 @@ struct TwoProcessTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
             }
-            #expect(answers == [6])
+            #expect(answers == [123])  // 1, 2, 3 in the order sent
             #expect(client.lostCasts == 0)
         }
     }

@@ -90,6 +90,20 @@ struct FailureSourceTests {
         #expect(worker.control.state == .stopped)
     }
 
+    @Test("a failed instance is released on its service's thread, before the next message meets a new one")
+    func failedInstanceReleasedOnItsThread() async throws {
+        let releasedOn = Protected<[String]>([])
+        let supervisor = Supervisor(name: "release-thread", backoff: .none)
+        let probe = try supervisor.start(ReleaseThreadProbe.self, options: .named("rel-probe")) {
+            ReleaseThreadProbe(releasedOn: releasedOn)
+        }
+        let error = await #expect(throws: ServiceError.self) { try await probe.breakDown() }
+        #expect(error?.code == .restarted)
+        #expect(try await probe.ping() == 1)  // a new instance answers
+        #expect(releasedOn.withLock { $0 } == ["rel-probe"])  // the old one, on the service's thread
+        await supervisor.stop()
+    }
+
     @Test("a failing initializer is restarted with exponential backoff on the supervisor's clock; messages wait")
     func initializerFailureWithBackoff() async throws {
         let journal = RestartJournal()

@@ -84,6 +84,23 @@ final class Worker {
     }
 }
 
+/// Records the name of the thread its instances are released on.
+@NanoService
+final class ReleaseThreadProbe {
+    private let releasedOn: Protected<[String]>
+
+    init(releasedOn: Protected<[String]>) { self.releasedOn = releasedOn }
+
+    deinit {
+        let thread = ThreadInfo.currentName
+        releasedOn.withLock { $0.append(thread) }
+    }
+
+    /// Declares the instance broken: a supervisor replaces it.
+    public func breakDown() throws -> Int { throw ServiceFailure("broken") }
+    public func ping() -> Int { 1 }
+}
+
 /// Polls `condition` between yields until it holds. For states a test cannot be told about
 /// (a mailbox depth); the condition is the assertion, no time is assumed.
 func eventually(_ condition: () -> Bool) async {

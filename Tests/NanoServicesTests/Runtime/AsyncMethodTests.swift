@@ -118,7 +118,12 @@ struct AsyncMethodTests {
         let (placement, pool) = placement(pooled: pooled)
         let ledger = try Ledger2.Service(options: .init(placement: placement))
         let started = AsyncGate()
-        let sleeping = Task { try await ledger.sleepLong(started: started) }
+        // The caller reports its own task's cancellation too: the stop cancels the method's
+        // task, never the caller's (README, "Async methods": cost paragraph).
+        let sleeping = Task { () -> String in
+            let answer = try await ledger.sleepLong(started: started)
+            return Task.isCancelled ? "caller cancelled" : answer
+        }
         while !started.isOpen { try await Task.sleep(for: .milliseconds(1)) }
         let pending = Task { () -> String in
             do {

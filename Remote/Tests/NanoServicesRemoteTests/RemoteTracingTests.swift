@@ -63,6 +63,28 @@ struct RemoteTracingTests {
         }
     }
 
+    /// README: casts share a stream, "so each carries its own" trace context — 20 casts sent in
+    /// a burst (batched on the stream), each inside a span of its own.
+    @Test func eachBatchedCastCarriesItsOwnContext() async throws {
+        let tracer = RemoteTracer.tracer
+        let traced = try Traced.Service()
+        try await RemoteTestHarness.run(serving: { $0.serve(traced, as: "traced") }) { (harness: RemoteTestHarness) async throws in
+            let remote = harness.client.handle(to: Traced.self, named: "traced")
+            let roots = (0..<20).map { index in
+                withSpan("client.cast-\(index)") { span in
+                    remote.note()
+                    return span.context.inMemorySpanContext!
+                }
+            }
+            #expect(try await remote.noteCount() == 20)
+            let notes = tracer.finishedSpans.filter { $0.operationName == "traced.note" }
+            for root in roots {
+                let note = notes.first { $0.traceID == root.traceID }
+                #expect(note?.parentSpanID == root.spanID, "the cast sent in \(root.spanID) lost its own context")
+            }
+        }
+    }
+
     @Test func aBlockingCallFromAPlainThreadCarriesItsContext() async throws {
         let tracer = RemoteTracer.tracer
         let traced = try Traced.Service()

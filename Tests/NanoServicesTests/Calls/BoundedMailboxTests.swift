@@ -159,20 +159,31 @@ struct BoundedMailboxTests {
         #expect(counters.handled.load(ordering: .relaxed) == 3)
     }
 
-    @Test("dropOldest evicts a queued call, whose caller gets `mailboxFull`")
-    func evictedCallFails() async throws {
+    @Test("dropOldest evicts a queued call, whose caller gets `mailboxFull` (awaited or blocking, own thread or pooled)",
+          .timeLimit(.minutes(15)), arguments: [false, true], [false, true])
+    func evictedCallFails(blocking: Bool, pooled: Bool) async throws {
+        let pool = ServicePool(name: "evicted-call", threads: 2)
         let gate = DispatchSemaphore(value: 0)
+        let counters = SinkCounters()
         let sink = try Sink.Service(
-            counters: SinkCounters(), gate: gate,
-            options: .init(mailbox: .bounded(capacity: 2, whenFull: .dropOldest)))
+            counters: counters, gate: gate,
+            options: .init(placement: pooled ? .pool(pool) : .ownThread, mailbox: .bounded(capacity: 2, whenFull: .dropOldest)))
         sink.absorb(0) // occupies the service
         while sink.control.mailboxDepth != 1 { try await Task.sleep(for: .milliseconds(1)) } // taken as a batch
-        let evicted = Task { try await sink.absorbAndConfirm(1) }
+        let evicted = Task { () -> ServiceError.Code? in
+            do {
+                if blocking { try await runOnNewThread { try sink.absorbAndConfirm(1) } } else { try await sink.absorbAndConfirm(1) }
+                return nil
+            } catch let error as ServiceError {
+                return error.code
+            }
+        }
         while sink.control.mailboxDepth < 2 { try await Task.sleep(for: .milliseconds(1)) }
         sink.absorb(2) // full: evicts the oldest queued message, the call
-        let error = await #expect(throws: ServiceError.self) { try await evicted.value }
-        #expect(error?.code == .mailboxFull)
+        #expect(try await evicted.value == .mailboxFull)
         gate.signal()
         try await sink.control.stop()
+        #expect(counters.handled.load(ordering: .relaxed) == 2)  // the evicted call never ran
+        try await pool.shutdown()
     }
 }

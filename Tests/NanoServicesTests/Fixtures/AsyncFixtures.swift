@@ -138,6 +138,24 @@ final class Ledger2 {
     }
 
     public func record(_ entry: String) { entries.append(entry) }
+
+    /// Awaits its own service's stop or join from inside (after a suspension): `deadlock`,
+    /// never a hang (the stop is still requested).
+    public func stopSelf(_ me: Ledger2.Service, join: Bool) async -> String {
+        await Task.yield()
+        do {
+            if join { try await me.control.join() } else { try await me.control.stop() }
+            return "ok"
+        } catch let error as ServiceError {
+            return "\(error.code)"
+        } catch {
+            return "other"
+        }
+    }
+
+    /// A synchronous method that moves a value in: its blocking call has no direct path, so on
+    /// an idle pooled service it runs inline as a message (`handleInline`).
+    public func logTaking(_ documents: sending [Document]) -> [String] { entries }
     public func log() -> [String] { entries }
     public func balanceNow() -> Int { balance }
     public func mostInsideAtOnce() -> Int { maxInside }

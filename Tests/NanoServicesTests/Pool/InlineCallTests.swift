@@ -85,6 +85,32 @@ struct InlineCallTests {
         try await pool.shutdown()
     }
 
+    @Test("a blocking call to a pooled service held by a suspended async method waits for it (direct and message paths)",
+          .timeLimit(.minutes(15)), arguments: [false, true])
+    func heldServiceIsNotCalledInline(movesValues: Bool) async throws {
+        let pool = ServicePool(name: "inline-held", threads: 1)
+        let ledger = try Ledger2.Service(options: .init(placement: .pool(pool)))
+        let gate = AsyncGate()
+        ledger.hold(gate)  // an async cast: holds the service while it waits for the gate
+        while gate.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let done = Atomic<Bool>(false)
+        let seen = Task {
+            try await runOnNewThread { () -> [String] in
+                // `logTaking` moves a value in: no direct path, only the message.
+                let log = movesValues ? try ledger.logTaking([]) : try ledger.log()
+                done.store(true, ordering: .releasing)
+                return log
+            }
+        }
+        try await Task.sleep(for: .milliseconds(30))
+        let answeredEarly = done.load(ordering: .acquiring)
+        #expect(!answeredEarly)  // still waiting: the held method has not ended
+        gate.open()
+        #expect(try await seen.value == ["held"])  // ran after the held method, never inside it
+        try await ledger.control.stop()
+        try await pool.shutdown()
+    }
+
     @Test("calls run inline never overlap a method running on a pool thread", .timeLimit(.minutes(15)))
     func inlineCallsAreNotReentrant() async throws {
         let pool = ServicePool(name: "inl-excl", threads: 2)

@@ -142,6 +142,19 @@ struct AsyncMethodTests {
         try await pool?.shutdown()
     }
 
+    @Test("an async method awaiting its own service's join() or stop() gets `deadlock`, not a hang (own thread or pooled)",
+          .timeLimit(.minutes(15)), arguments: [false, true])
+    func awaitingOwnStopOrJoin(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let ledger = try Ledger2.Service(options: .init(placement: placement))
+        #expect(try await ledger.stopSelf(ledger, join: true) == "deadlock")
+        #expect(ledger.control.state == .running)  // a join changes nothing
+        #expect(try await ledger.stopSelf(ledger, join: false) == "deadlock")
+        try await ledger.control.join()  // the stop was still requested
+        #expect(ledger.control.state == .stopped)
+        try await pool?.shutdown()
+    }
+
     @Test("an async cycle (A awaits B while B awaits A) fails with `deadlock` instead of hanging (own thread or pooled)",
           arguments: [false, true])
     func asyncCycle(pooled: Bool) async throws {

@@ -75,6 +75,27 @@ struct LifecycleTests {
         #expect(try Journal.Service(bytes: 8).count() == 0)
     }
 
+    @Test("a pooled service whose failable initializer returns nil: initializerFailed from a plain thread or a task, nothing left in the pool",
+          .timeLimit(.minutes(15)))
+    func failableInitializerOnAPool() async throws {
+        let pool = ServicePool(name: "failable-pool", threads: 1)
+        let options = ServiceOptions(name: "failable-pooled", placement: .pool(pool))
+        let fromThread = try await runOnNewThread { () -> ServiceError.Code? in
+            do {
+                _ = try Journal.Service(bytes: 0, options: options)
+                return nil
+            } catch let error as ServiceError {
+                return error.code
+            }
+        }
+        #expect(fromThread == .initializerFailed)
+        let fromTask = #expect(throws: ServiceError.self) { try Journal.Service(bytes: 0, options: options) }
+        #expect(fromTask?.code == .initializerFailed)
+        #expect(!ServiceRegistry.snapshot().contains { $0.name == "failable-pooled" })
+        #expect(try await Journal.Service(bytes: 8, options: options).count() == 0)  // the pool still works
+        try await pool.shutdown()
+    }
+
     @Test("releasing the last handle stops the service and ends its thread")
     func lastHandleStops() async throws {
         let probe = ReleaseProbe()
@@ -191,6 +212,23 @@ struct LifecycleTests {
         gate.signal()
         #expect(try await answer.value)  // the initializer ran before the message
         try await service.control.stop()
+        try await pool.shutdown()
+    }
+
+    @Test("releasing the last handle stops gracefully: the casts still queued are handled (own thread or pooled)",
+          .timeLimit(.minutes(15)), arguments: [false, true])
+    func lastHandleDrains(pooled: Bool) async throws {
+        let pool = ServicePool(name: "last-drain-pool", threads: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let counters = SinkCounters()
+        do {
+            let sink = try Sink.Service(
+                counters: counters, gate: gate, options: .init(name: "last-drain", placement: pooled ? .pool(pool) : .ownThread))
+            for index in 0..<100 { sink.absorb(index) }  // the first waits at the gate
+        }  // the last handle is released here, with casts queued
+        gate.signal()
+        #expect(await ThreadInfo.eventually { !ServiceRegistry.snapshot().contains { $0.name == "last-drain" } })
+        #expect(counters.handled.load(ordering: .relaxed) == 100)  // ended only after draining
         try await pool.shutdown()
     }
 

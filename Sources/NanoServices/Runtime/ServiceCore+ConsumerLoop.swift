@@ -51,6 +51,10 @@ extension ServiceCore {
             let executor = self.executor
             for job in loop.jobs { executor.run(job) }
             loop.jobs.removeAll(keepingCapacity: true)
+            // A job (an `async` method's resumption) may have failed a supervised instance (a
+            // throwing `@Cast`, `CurrentService.fail`): drop it before any message is handled,
+            // so that the messages held for that method wait for the new instance.
+            if instanceFailed { instanceDidFail(&loop) }
         }
         if received.closed != loop.knownClose {
             loop.knownClose = received.closed

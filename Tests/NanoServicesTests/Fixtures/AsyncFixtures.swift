@@ -195,3 +195,23 @@ final class AsyncRelay {
         return label + ">" + (try await peer.relay(hops: hops - 1))
     }
 }
+
+struct SaveFailed: Error, Equatable {
+    let n: Int
+}
+
+/// An `async` `@Cast` method that throws after a suspension.
+@NanoService
+final class LateSaver {
+    private var attempts = 0
+
+    init() {}
+
+    @Cast public func saveLater(_ n: Int) async throws {
+        await Task.yield()
+        attempts += 1
+        throw SaveFailed(n: n)
+    }
+
+    public func attemptsSoFar() -> Int { attempts }
+}

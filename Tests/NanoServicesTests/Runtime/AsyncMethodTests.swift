@@ -142,6 +142,38 @@ struct AsyncMethodTests {
         try await pool?.shutdown()
     }
 
+    @Test("an async @Cast method that throws: the error reaches onCastError (own thread or pooled)", arguments: [false, true])
+    func throwingAsyncCast(pooled: Bool) async throws {
+        let (placement, pool) = placement(pooled: pooled)
+        let failures = Protected<[String]>([])
+        let saver = try LateSaver.Service(options: .init(
+            name: "late-saver", placement: placement,
+            onCastError: { failure in failures.withLock { $0.append("\(failure.serviceName) \(failure.method) \(failure.underlying)") } }))
+        saver.saveLater(7)
+        #expect(try await saver.attemptsSoFar() == 1)  // handled after the method (which held the service) ended
+        #expect(failures.withLock { $0 } == ["late-saver saveLater(_:) SaveFailed(n: 7)"])
+        try await saver.control.stop()
+        try await pool?.shutdown()
+    }
+
+    @Test("under a supervisor, an async @Cast method that throws is a failure: the instance is replaced, onCastError is not called")
+    func throwingAsyncCastSupervised() async throws {
+        let failures = Protected<[String]>([])
+        let supervisor = Supervisor(name: "late-savers", backoff: .none)
+        let saver = try supervisor.start(LateSaver.self, options: .init(
+            name: "late-saver-supervised", onCastError: { failure in failures.withLock { $0.append("\(failure.method)") } })) {
+            LateSaver()
+        }
+        saver.saveLater(7)
+        // Sent while the method holds the service (or together with the cast): it waits, and
+        // meets the new instance — never the failed one (this was a bug: the held call ran on
+        // the failed instance before the restart).
+        #expect(try await saver.attemptsSoFar() == 0)  // a fresh instance
+        #expect(saver.control.snapshot().restarts == 1)
+        #expect(failures.withLock { $0 } == [])
+        await supervisor.stop()
+    }
+
     @Test("an async method awaiting its own service's join() or stop() gets `deadlock`, not a hang (own thread or pooled)",
           .timeLimit(.minutes(15)), arguments: [false, true])
     func awaitingOwnStopOrJoin(pooled: Bool) async throws {

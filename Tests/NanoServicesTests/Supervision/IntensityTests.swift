@@ -54,8 +54,9 @@ struct IntensityTests {
         worker.crash("first")
         #expect(try await clock.nextSleep() == .seconds(1))
         let waiting = Task { try await worker.currentGeneration() }
+        await eventually { worker.control.mailboxDepth >= 1 }  // the call arrived...
         try await Task.sleep(for: .milliseconds(20))
-        #expect(worker.control.mailboxDepth >= 1)  // queued, not handled while the backoff runs
+        #expect(worker.control.mailboxDepth >= 1)  // ...and is not handled while the backoff runs
         clock.advance(by: .seconds(1))
         #expect(try await waiting.value == 2)
         worker.crash("second")

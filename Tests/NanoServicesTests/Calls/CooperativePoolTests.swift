@@ -73,6 +73,34 @@ struct CooperativePoolTests {
     /// overload (`noasync`) is allowed here — the case the runtime guard exists for.
     static func workBlocking(_ service: DetachedAwaiter.Service) throws -> Int { try service.work() }
 
+    /// Runs `body` in as many tasks as the cooperative pool has threads, started together (so
+    /// that they occupy every thread at once), and returns what each returned.
+    static func onEveryCooperativeThread(_ body: @escaping @Sendable (Int) -> String) async -> [String] {
+        let barrier = SpinBarrier(count: cooperativeThreads)
+        return await withTaskGroup(of: String.self, returning: [String].self) { group in
+            for index in 1...cooperativeThreads {
+                group.addTask {
+                    barrier.arriveAndSpin()
+                    return body(index)
+                }
+            }
+            var outcomes: [String] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
+    /// What a blocking call returned, or the code of the `ServiceError` it threw.
+    static func outcome(of call: () throws -> String) -> String {
+        do {
+            return try call()
+        } catch let error as ServiceError {
+            return "\(error.code)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// The blocking overload of a `@Call`, from a synchronous helper (see ``workBlocking(_:)``).
     static func noteBlocking(_ service: HeldSink.Service, _ value: Int) throws { try service.noteAndConfirm(value) }
 
@@ -80,23 +108,9 @@ struct CooperativePoolTests {
           .timeLimit(.minutes(15)))
     func everyCooperativeThreadBlocked() async throws {
         let service = try DetachedAwaiter.Service()
-        let barrier = SpinBarrier(count: Self.cooperativeThreads)
-        let outcomes = await withTaskGroup(of: String.self, returning: [String].self) { group in
-            for _ in 0..<Self.cooperativeThreads {
-                group.addTask {
-                    barrier.arriveAndSpin()
-                    do {
-                        return "\(try Self.workBlocking(service))"  // the blocking overload, on a cooperative thread
-                    } catch let error as ServiceError {
-                        return "\(error.code)"
-                    } catch {
-                        return "\(error)"
-                    }
-                }
-            }
-            var outcomes: [String] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+        let outcomes = await Self.onEveryCooperativeThread { _ in
+            // The blocking overload, on a cooperative thread.
+            Self.outcome { "\(try Self.workBlocking(service))" }
         }
         #expect(outcomes.count == Self.cooperativeThreads)
         // Each call is answered or gives up with the clear error (more than one gives up when
@@ -122,28 +136,15 @@ struct CooperativePoolTests {
                 release.release()
             }
         }
-        let barrier = SpinBarrier(count: Self.cooperativeThreads)
-        let outcomes = await withTaskGroup(of: String.self, returning: [String].self) { group in
-            for index in 1...Self.cooperativeThreads {
-                group.addTask {
-                    barrier.arriveAndSpin()
-                    guard calls else {
-                        service.note(index)  // waits for room, on a cooperative thread
-                        return "cast"
-                    }
-                    do {
-                        try Self.noteBlocking(service, index)  // likewise, a call
-                        return "ok"
-                    } catch let error as ServiceError {
-                        return "\(error.code)"
-                    } catch {
-                        return "\(error)"
-                    }
-                }
+        let outcomes = await Self.onEveryCooperativeThread { index in
+            guard calls else {
+                service.note(index)  // waits for room, on a cooperative thread
+                return "cast"
             }
-            var outcomes: [String] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+            return Self.outcome {
+                try Self.noteBlocking(service, index)  // likewise, a call
+                return "ok"
+            }
         }
         try await opener.value
         #expect(try await work.value == 1)
